@@ -1,0 +1,141 @@
+#include "relay.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dns_driver.h"
+
+namespace {
+
+constexpr int kClientIn = 0;
+constexpr int kClientOut = 1;
+
+void set_nonblocking(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags != -1) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+void write_log(const std::vector<std::string>& lines) {
+  for (const auto& line : lines) {
+    std::string out = line + "\n";
+    const char* p = out.data();
+    std::size_t left = out.size();
+    while (left > 0) {
+      ssize_t w = write(2, p, left);
+      if (w == -1 && errno == EINTR) continue;
+      if (w <= 0) return;  // a log that cannot be written must not stop the mail
+      p += w;
+      left -= static_cast<std::size_t>(w);
+    }
+  }
+}
+
+// Reads what the session can take from fd. Returns false at end of input or on error.
+template <typename Feed>
+bool read_into(int fd, std::size_t room, Feed feed) {
+  char buf[SmtpSession::kBufferLimit];
+  ssize_t r = read(fd, buf, std::min(room, sizeof buf));
+  if (r > 0) {
+    feed(std::string_view(buf, static_cast<std::size_t>(r)));
+    return true;
+  }
+  return r == -1 && (errno == EINTR || errno == EAGAIN);
+}
+
+// Writes what it can of `data`. Returns bytes written (0 if it would block), -1 on error.
+ssize_t write_some(int fd, const ByteQueue& data) {
+  ssize_t w = write(fd, data.data(), data.size());
+  if (w == -1 && (errno == EINTR || errno == EAGAIN)) return 0;
+  return w;
+}
+
+int exit_status_of(pid_t child) {
+  int status = 0;
+  while (waitpid(child, &status, 0) == -1)
+    if (errno != EINTR) return 111;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 111;
+}
+
+struct Ends {
+  bool client_in = true, client_out = true, server_in = true, server_out = true;
+};
+
+}  // namespace
+
+int relay(SmtpSession& session, int to_child, int from_child, pid_t child, DnsDriver* dns) {
+  set_nonblocking(kClientIn);
+  set_nonblocking(kClientOut);
+  set_nonblocking(to_child);
+  set_nonblocking(from_child);
+  Ends open;
+
+  for (;;) {
+    write_log(session.take_log());
+    if (dns)
+      while (auto request = session.take_dns_request()) dns->start(*request);
+
+    if (!open.client_out) session.sent_to_client(session.to_client().size());  // discard
+    if (open.server_in && session.server_input_done() &&
+        (session.to_server().empty() || !open.server_out)) {
+      close(to_child);  // the server sees end of input and finishes
+      open.server_in = false;
+    }
+    if (!open.server_out && (session.to_client().empty() || !open.client_out)) break;
+
+    pollfd fds[5];
+    int n = 0;
+    int i_cin = -1, i_cout = -1, i_sin = -1, i_sout = -1, i_dns = -1;
+    auto add = [&](int fd, short events) { fds[n] = {fd, events, 0}; return n++; };
+    if (open.client_in && session.client_room() > 0) i_cin = add(kClientIn, POLLIN);
+    if (open.client_out && !session.to_client().empty()) i_cout = add(kClientOut, POLLOUT);
+    if (open.server_in && !session.to_server().empty()) i_sin = add(to_child, POLLOUT);
+    if (open.server_out && session.server_room() > 0) i_sout = add(from_child, POLLIN);
+    if (dns && dns->fd() != -1) i_dns = add(dns->fd(), POLLIN);
+    int timeout = dns ? dns->timeout_ms() : -1;
+
+    if (poll(fds, static_cast<nfds_t>(n), timeout) == -1 && errno != EINTR) break;
+    auto ready = [&](int i) { return i != -1 && fds[i].revents != 0; };
+
+    if (dns) {
+      if (ready(i_dns)) dns->readable();
+      dns->tick();
+    }
+    if (ready(i_sout) &&
+        !read_into(from_child, session.server_room(),
+                   [&](std::string_view b) { session.from_server(b); })) {
+      open.server_out = false;
+      session.server_closed();
+    }
+    if (ready(i_cout)) {
+      ssize_t w = write_some(kClientOut, session.to_client());
+      if (w == -1) {  // the client is gone: let the server see end of input and finish
+        open.client_out = open.client_in = false;
+        session.client_closed();
+      } else {
+        session.sent_to_client(static_cast<std::size_t>(w));
+      }
+    }
+    if (ready(i_sin)) {
+      ssize_t w = write_some(to_child, session.to_server());
+      if (w == -1) {  // the server stopped reading; its output tells the rest
+        close(to_child);
+        open.server_in = false;
+      } else {
+        session.sent_to_server(static_cast<std::size_t>(w));
+      }
+    }
+    if (ready(i_cin) &&
+        !read_into(kClientIn, session.client_room(),
+                   [&](std::string_view b) { session.from_client(b); })) {
+      open.client_in = false;
+      session.client_closed();
+    }
+  }
+  write_log(session.take_log());
+  if (open.server_in) close(to_child);
+  if (open.server_out) close(from_child);
+  return exit_status_of(child);
+}

@@ -1,0 +1,480 @@
+#include "smtp_session.h"
+
+#include "ehlo_filter.h"
+#include "smtp_line.h"
+
+namespace {
+
+constexpr std::string_view kCrLf = "\r\n";
+constexpr const char* kBadHeloReply = "553 sorry, your HELO host name has been denied (#5.7.1)";
+constexpr const char* kStartTlsRefused = "454 TLS not available due to local problem (#4.3.0)";
+constexpr const char* kBareLf = "451 See https://cr.yp.to/docs/smtplf.html.";
+
+std::string_view without_line_end(std::string_view raw) {
+  if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
+  if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+  return raw;
+}
+
+}  // namespace
+
+SmtpSession::SmtpSession(SessionConfig config) : config_(std::move(config)) {
+  expect(Expect::pass);  // the greeting is the reply to "connect"
+}
+
+// ---------------------------------------------------------------- client → server
+
+std::size_t SmtpSession::client_room() const {
+  if (client_closed_ || mode_ == Mode::ended) return 0;
+  return kBufferLimit - std::min(kBufferLimit, from_client_.size());
+}
+
+void SmtpSession::from_client(std::string_view bytes) {
+  from_client_.append(bytes);
+  process_client();
+}
+
+void SmtpSession::client_closed() {
+  client_closed_ = true;
+  process_client();
+}
+
+bool SmtpSession::server_input_done() const {
+  if (mode_ == Mode::ended || server_closed_) return true;
+  return client_closed_ && from_client_.empty() && client_tail_ == Tail::none;
+}
+
+void SmtpSession::process_client() {
+  for (;;) {
+    if (mode_ == Mode::ended) {
+      from_client_.clear();
+      return;
+    }
+    if (from_client_.empty() || server_closed_) return;
+    if (to_server_.size() >= kBufferLimit || to_client_.size() >= kBufferLimit) return;
+    if (pending_.size() >= kPendingLimit) return;
+    bool progressed = false;
+    if (client_tail_ != Tail::none) {
+      progressed = stream_client_tail();
+    } else {
+      switch (mode_) {
+        case Mode::command: progressed = step_command(); break;
+        case Mode::message: progressed = step_message(); break;
+        case Mode::auth_response: progressed = step_auth_response(); break;
+        case Mode::blind:
+          to_server_.append(from_client_.view());
+          from_client_.clear();
+          return;
+        case Mode::waiting:
+        case Mode::ended: return;
+      }
+    }
+    if (!progressed) return;
+  }
+}
+
+bool SmtpSession::stream_client_tail() {
+  std::string_view in = from_client_.view();
+  std::size_t lf = in.find('\n');
+  std::size_t n = lf == std::string_view::npos ? in.size() : lf + 1;
+  if (client_tail_ == Tail::forward) to_server_.append(in.substr(0, n));
+  from_client_.consume(n);
+  if (lf != std::string_view::npos) {
+    client_tail_ = Tail::none;
+    if (barrier_after_tail_) mode_ = Mode::waiting;
+    barrier_after_tail_ = false;
+  }
+  return true;
+}
+
+// The next line of the client's input: complete (with its LF) when the LF comes within
+// kLineLimit bytes; otherwise its first kLineLimit bytes, once that many are there. The
+// split does not depend on how the bytes were read, so neither does any decision.
+static std::optional<std::pair<std::string_view, bool>> next_line(const ByteQueue& in) {
+  std::string_view v = in.view();
+  std::size_t lf = v.substr(0, SmtpSession::kLineLimit).find('\n');
+  if (lf != std::string_view::npos) return std::make_pair(v.substr(0, lf + 1), true);
+  if (v.size() >= SmtpSession::kLineLimit)
+    return std::make_pair(v.substr(0, SmtpSession::kLineLimit), false);
+  return std::nullopt;
+}
+
+bool SmtpSession::step_command() {
+  auto line = next_line(from_client_);
+  if (!line) {
+    // qmail-smtpd drops a last line that has no LF; so does helowrap.
+    if (client_closed_) from_client_.clear();
+    return false;
+  }
+  return handle_command(line->first, line->second);
+}
+
+bool SmtpSession::handle_command(std::string_view raw, bool complete) {
+  std::string_view text = complete ? raw.substr(0, raw.size() - 1) : raw;
+  CommandLine cmd = split_command(text);
+  if (cmd.verb == Verb::rcpt || could_be_rcpt(text)) {
+    const Verdict& v = rcpt_verdict();
+    if (v.is_pending()) return false;  // hold this line and all after it
+    if (v.is_block()) {
+      refuse_rcpt(v, raw.size(), complete);
+      return true;
+    }
+  }
+  switch (cmd.verb) {
+    case Verb::helo:
+    case Verb::ehlo:
+      note_helo(cmd.arg, complete);
+      expect(cmd.verb == Verb::ehlo ? Expect::ehlo : Expect::pass);
+      forward_line(raw, complete, false);
+      return true;
+    case Verb::data:
+      if (config_.hold_data_for_header && dns_pending()) return false;
+      expect(Expect::data);
+      forward_line(raw, complete, true);
+      return true;
+    case Verb::auth:
+      expect(Expect::auth);
+      forward_line(raw, complete, true);
+      return true;
+    case Verb::starttls: {
+      const Verdict& v = rcpt_verdict();
+      if (v.is_pending()) return false;
+      if (v.is_block()) {  // keep the client in clear text, where its RCPTs can be refused
+        from_client_.consume(raw.size());
+        if (!complete) client_tail_ = Tail::drop;
+        expect(Expect::local, kStartTlsRefused);
+        return true;
+      }
+      expect(Expect::starttls);
+      forward_line(raw, complete, true);
+      return true;
+    }
+    case Verb::rcpt:
+    case Verb::other:
+      expect(Expect::pass);
+      forward_line(raw, complete, false);
+      return true;
+  }
+  return true;
+}
+
+void SmtpSession::forward_line(std::string_view raw, bool complete, bool barrier) {
+  to_server_.append(raw);
+  from_client_.consume(raw.size());
+  if (complete) {
+    if (barrier) mode_ = Mode::waiting;
+  } else {
+    client_tail_ = Tail::forward;
+    barrier_after_tail_ = barrier;
+  }
+}
+
+void SmtpSession::refuse_rcpt(const Verdict& verdict, std::size_t line_size, bool complete) {
+  from_client_.consume(line_size);
+  if (!complete) client_tail_ = Tail::drop;
+  to_server_.append("NOOP\r\n");  // keeps the server's reply in its place in the pipeline
+  expect(Expect::replace, verdict.reply);
+  for (const auto& event : verdict.rcpt_log) log(event);
+}
+
+void SmtpSession::note_helo(std::string_view name, bool complete) {
+  helo_seen_ = true;
+  ++generation_;
+  badhelo_verdict_ = Verdict::pass();
+  if (config_.badhelo) {
+    std::string shown = printable(name);
+    std::string at = " at " + config_.log.ip();
+    if (!complete) {  // no host name is that long; judging a truncated one could let it by
+      badhelo_verdict_ = Verdict::block(
+          kBadHeloReply, {"badhelo: <" + shown + "...> at " + config_.log.ip() +
+                          " HELO longer than " + std::to_string(kLineLimit) + " bytes"});
+    } else {
+      std::vector<std::string> invalid;
+      auto match = config_.badhelo->match(name, invalid);
+      for (auto& event : invalid) log(std::move(event));
+      if (match) {
+        std::string event = "badhelo: <" + shown + ">" + at;
+        if (config_.log_regex) event += " matches pattern: " + printable(match->pattern);
+        badhelo_verdict_ = Verdict::block(kBadHeloReply, {std::move(event)});
+      }
+    }
+  }
+  if (config_.dns_checks) {
+    dns_verdict_ = Verdict::pending();
+    dns_request_ = DnsRequest{generation_, std::string(name)};
+  }
+}
+
+const Verdict& SmtpSession::rcpt_verdict() const {
+  static const Verdict pass = Verdict::pass();
+  if (trusted_) return pass;
+  if (!helo_seen_) return config_.no_helo;
+  if (badhelo_verdict_.is_block()) return badhelo_verdict_;
+  if (config_.dns_checks) return dns_verdict_;
+  return pass;
+}
+
+bool SmtpSession::dns_pending() const {
+  return config_.dns_checks && helo_seen_ && dns_verdict_.is_pending();
+}
+
+std::optional<DnsRequest> SmtpSession::take_dns_request() {
+  auto request = std::move(dns_request_);
+  dns_request_.reset();
+  return request;
+}
+
+void SmtpSession::dns_verdict(unsigned generation, Verdict verdict) {
+  if (generation != generation_ || !dns_pending()) return;  // an answer for an older HELO
+  dns_verdict_ = std::move(verdict);
+  process_client();
+}
+
+bool SmtpSession::step_auth_response() {
+  auto line = next_line(from_client_);
+  if (!line) {
+    if (client_closed_) from_client_.clear();
+    return false;
+  }
+  expect(Expect::auth);
+  forward_line(line->first, line->second, true);
+  return true;
+}
+
+void SmtpSession::start_message() {
+  mode_ = Mode::message;
+  body_state_ = 1;
+  if (!dns_verdict_.is_pending() && !dns_verdict_.header.empty()) {
+    to_server_.append(dns_verdict_.header);
+    to_server_.append(kCrLf);
+  }
+}
+
+// Forwards message bytes unchanged up to and including the end-of-data line, following
+// qmail-smtpd's blast() state machine byte for byte so that both agree where it ends.
+bool SmtpSession::step_message() {
+  std::string_view in = from_client_.view();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char ch = in[i];
+    if (ch == '\n' && body_state_ != 3 && body_state_ != 4) {
+      end_session_bare_lf(i);
+      return false;
+    }
+    switch (body_state_) {
+      case 0: if (ch == '\r') body_state_ = 4; break;
+      case 1: body_state_ = ch == '.' ? 2 : ch == '\r' ? 4 : 0; break;
+      case 2: body_state_ = ch == '\r' ? 3 : 0; break;
+      case 3:
+        if (ch == '\n') {  // CR LF . CR LF: the message ends here
+          to_server_.append(in.substr(0, i + 1));
+          from_client_.consume(i + 1);
+          mode_ = Mode::command;
+          expect(Expect::pass);
+          return true;
+        }
+        body_state_ = ch == '\r' ? 4 : 0;
+        break;
+      case 4: body_state_ = ch == '\n' ? 1 : ch == '\r' ? 4 : 0; break;
+    }
+  }
+  to_server_.append(in);
+  from_client_.clear();
+  return true;
+}
+
+void SmtpSession::end_session_bare_lf(std::size_t forwarded) {
+  to_server_.append(from_client_.view().substr(0, forwarded));
+  from_client_.clear();
+  mode_ = Mode::ended;
+  to_client_.append(kBareLf);
+  to_client_.append(kCrLf);
+  log("bare LF in message: 451 and disconnect");
+}
+
+// ---------------------------------------------------------------- server → client
+
+std::size_t SmtpSession::server_room() const {
+  if (server_closed_) return 0;
+  return kBufferLimit - std::min(kBufferLimit, from_server_.size());
+}
+
+void SmtpSession::from_server(std::string_view bytes) {
+  from_server_.append(bytes);
+  process_server();
+}
+
+void SmtpSession::server_closed() {
+  server_closed_ = true;
+  // A last reply line without LF is delivered as it is, if it was to be delivered.
+  if (!from_server_.empty() && mode_ != Mode::ended) {
+    if (server_tail_ == Tail::none)
+      server_line(from_server_.view(), false);
+    else if (server_tail_ == Tail::forward)
+      to_client_.append(from_server_.view());
+  }
+  to_client_.append(ehlo_held_);
+  ehlo_held_.clear();
+  from_server_.clear();
+  server_tail_ = Tail::none;
+  from_client_.clear();
+}
+
+void SmtpSession::process_server() {
+  while (!from_server_.empty() && to_client_.size() < kBufferLimit) {
+    if (mode_ == Mode::ended) {
+      from_server_.clear();
+      return;
+    }
+    if (mode_ == Mode::blind) {
+      to_client_.append(from_server_.view());
+      from_server_.clear();
+      return;
+    }
+    std::string_view in = from_server_.view();
+    if (server_tail_ != Tail::none) {  // the rest of an over-long reply line
+      std::size_t lf = in.find('\n');
+      std::size_t n = lf == std::string_view::npos ? in.size() : lf + 1;
+      if (server_tail_ == Tail::forward) to_client_.append(in.substr(0, n));
+      from_server_.consume(n);
+      if (lf != std::string_view::npos) {
+        server_tail_ = Tail::none;
+        end_reply_line(server_tail_final_);
+      }
+      continue;
+    }
+    std::size_t lf = in.substr(0, kLineLimit).find('\n');
+    if (lf == std::string_view::npos && in.size() < kLineLimit) return;
+    bool complete = lf != std::string_view::npos;
+    std::string_view raw = complete ? in.substr(0, lf + 1) : in.substr(0, kLineLimit);
+    server_line(raw, complete);
+    from_server_.consume(raw.size());
+  }
+}
+
+void SmtpSession::server_line(std::string_view raw, bool complete) {
+  std::string_view text = without_line_end(raw);
+  bool final = text.size() < 4 || text[3] != '-';
+  if (reply_first_line_) reply_code_ = std::string(text.substr(0, 3));
+  Expect e = pending_.empty() ? Expect::pass : pending_.front().expect;  // unsolicited: pass
+  if (e == Expect::ehlo && reply_code_ == "250") {
+    ehlo_line(raw, text, complete, final);
+  } else if (e == Expect::replace) {
+    if (!complete) server_tail_ = Tail::drop;
+  } else {
+    to_client_.append(raw);
+    if (!complete) server_tail_ = Tail::forward;
+  }
+  if (complete)
+    end_reply_line(final);
+  else
+    server_tail_final_ = final;
+}
+
+// Keeps the lines whose keyword helowrap relays correctly. The last line kept is held back
+// until the next one is kept or the reply ends, so that it can become the final line.
+void SmtpSession::ehlo_line(std::string_view raw, std::string_view text, bool complete,
+                            bool final) {
+  bool keep = reply_first_line_ || ehlo_keyword_allowed(text.substr(std::min<std::size_t>(4, text.size())));
+  if (!complete) server_tail_ = Tail::drop;  // an over-long line is cut at kLineLimit
+  if (keep) {
+    to_client_.append(ehlo_held_);
+    ehlo_held_.assign(complete ? raw : text);
+    if (!complete) ehlo_held_.append(kCrLf);
+  }
+  if (final) {
+    if (!keep && ehlo_held_.size() > 3) ehlo_held_[3] = ' ';
+    to_client_.append(ehlo_held_);
+    ehlo_held_.clear();
+  }
+}
+
+void SmtpSession::end_reply_line(bool final) {
+  reply_first_line_ = final;
+  if (!final || pending_.empty()) return;
+  Pending& front = pending_.front();
+  Expect e = front.expect;
+  std::uint8_t text = front.text;
+  if (--front.count == 0) pending_.pop_front();
+  reply_done(e, text);
+  drain_local_replies();
+  process_client();
+}
+
+void SmtpSession::reply_done(Expect e, std::uint8_t text) {
+  switch (e) {
+    case Expect::replace:
+      to_client_.append(texts_[text]);
+      to_client_.append(kCrLf);
+      break;
+    case Expect::data:
+      if (reply_code_ == "354") start_message(); else mode_ = Mode::command;
+      break;
+    case Expect::auth:
+      if (reply_code_ == "334") {
+        mode_ = Mode::auth_response;
+      } else {
+        if (reply_code_ == "235") trusted_ = true;
+        mode_ = Mode::command;
+      }
+      break;
+    case Expect::starttls:
+      if (reply_code_ == "220") {
+        // A client must wait for the 220 before it starts TLS; bytes it sent before are
+        // an injection attempt (CVE-2011-0411) and are dropped, never relayed blindly.
+        from_client_.clear();
+        mode_ = Mode::blind;
+      } else {
+        mode_ = Mode::command;
+      }
+      break;
+    case Expect::pass:
+    case Expect::ehlo:
+    case Expect::local: break;
+  }
+}
+
+// ---------------------------------------------------------------- replies and logs
+
+void SmtpSession::expect(Expect e, const std::string& text) {
+  std::uint8_t id = 0;
+  if (e == Expect::replace || e == Expect::local) {
+    std::size_t i = 0;
+    while (i < texts_.size() && texts_[i] != text) ++i;
+    if (i == texts_.size()) texts_.push_back(text);
+    id = static_cast<std::uint8_t>(i);
+  }
+  if (!pending_.empty() && pending_.back().expect == e && pending_.back().text == id &&
+      pending_.back().count < UINT32_MAX)
+    ++pending_.back().count;
+  else
+    pending_.push_back({e, id, 1});
+  drain_local_replies();
+}
+
+void SmtpSession::drain_local_replies() {
+  while (!pending_.empty() && pending_.front().expect == Expect::local) {
+    Pending& front = pending_.front();
+    for (std::uint32_t i = 0; i < front.count; ++i) {
+      to_client_.append(texts_[front.text]);
+      to_client_.append(kCrLf);
+    }
+    pending_.pop_front();
+  }
+}
+
+void SmtpSession::sent_to_server(std::size_t n) {
+  to_server_.consume(n);
+  process_client();
+}
+
+void SmtpSession::sent_to_client(std::size_t n) {
+  to_client_.consume(n);
+  process_server();
+  process_client();
+}
+
+std::vector<std::string> SmtpSession::take_log() {
+  std::vector<std::string> out;
+  out.swap(log_);
+  return out;
+}

@@ -1,0 +1,20 @@
+// What the checks decided about a client's HELO, as the session applies it at RCPT.
+#pragma once
+#include <string>
+#include <vector>
+
+struct Verdict {
+  enum class Kind { pending, pass, block };
+  Kind kind = Kind::pass;
+  std::string reply;                  // block: the reply line sent for each RCPT, no CR LF
+  std::vector<std::string> rcpt_log;  // block: log events written at each refused RCPT
+  std::string header;                 // a header line for each message, no CR LF; may be empty
+
+  static Verdict pass() { return {}; }
+  static Verdict pending() { return {Kind::pending, {}, {}, {}}; }
+  static Verdict block(std::string reply, std::vector<std::string> log) {
+    return {Kind::block, std::move(reply), std::move(log), {}};
+  }
+  bool is_pending() const { return kind == Kind::pending; }
+  bool is_block() const { return kind == Kind::block; }
+};
