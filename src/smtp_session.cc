@@ -139,7 +139,8 @@ bool SmtpSession::handle_command(std::string_view raw, bool complete) {
     case Verb::starttls: {
       const Verdict& v = rcpt_verdict();
       if (v.is_pending()) return false;
-      if (v.is_block()) {  // keep the client in clear text, where its RCPTs can be refused
+      // Inside TLS helowrap sees nothing: only a client already judged good may go there.
+      if (v.is_block() || !helo_seen_) {  // in clear text its RCPTs can still be refused
         from_client_.consume(raw.size());
         if (!complete) client_tail_ = Tail::drop;
         expect(Expect::local, kStartTlsRefused);

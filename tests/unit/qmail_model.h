@@ -1,0 +1,118 @@
+// A model of an unpatched qmail-smtpd for tests, free of I/O: fed bytes, it answers as
+// qmail-smtpd's commands() and blast() would (SPEC Appendix A) and records what it got.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smtp_line.h"
+
+class QmailModel {
+ public:
+  // With lenient = true it also ends lines and messages at a bare LF, like a forgiving MTA.
+  explicit QmailModel(bool lenient = false) : lenient_(lenient) {}
+
+  std::string greeting() const { return "220 model.test ESMTP\r\n"; }
+
+  // Feeds bytes the server reads; returns the replies it writes.
+  std::string feed(std::string_view bytes) {
+    std::string out;
+    for (char c : bytes) {
+      if (dead_) break;
+      if (in_data_) data_byte(c, out); else command_byte(c, out);
+    }
+    return out;
+  }
+
+  std::vector<std::string> verbs;     // upper-cased verb of every command line read
+  std::vector<std::string> lines;     // every command line, without CR LF
+  std::vector<std::string> messages;  // bodies queued (unstuffed, without the final dot)
+  bool dead_ = false;                 // exited (QUIT or bare LF)
+
+ private:
+  void command_byte(char c, std::string& out) {
+    if (c != '\n') { line_ += c; return; }
+    std::string line = line_;
+    line_.clear();
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+    std::string verb = line.substr(0, line.find_first_of(std::string(" \0", 2)));
+    for (char& ch : verb) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
+    verbs.push_back(verb);
+    if (verb == "HELO") { out += "250 model.test\r\n"; reset(); }
+    else if (verb == "EHLO") { out += "250-model.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n"; reset(); }
+    else if (verb == "MAIL") { mail_ = true; rcpt_ = false; out += "250 ok\r\n"; }
+    else if (verb == "RCPT") {
+      if (!mail_) { out += "503 MAIL first (#5.5.1)\r\n"; return; }
+      rcpt_ = true;
+      out += "250 ok\r\n";
+    } else if (verb == "DATA") {
+      if (!rcpt_) { out += "503 RCPT first (#5.5.1)\r\n"; return; }
+      out += "354 go ahead\r\n";
+      in_data_ = true;
+      state_ = 1;
+      body_.clear();
+    } else if (verb == "NOOP") out += "250 ok\r\n";
+    else if (verb == "RSET") { reset(); out += "250 flushed\r\n"; }
+    else if (verb == "QUIT") { out += "221 model.test\r\n"; dead_ = true; }
+    else out += "502 unimplemented (#5.5.1)\r\n";
+  }
+
+  void reset() { mail_ = rcpt_ = false; }
+
+  void stray(std::string& out) {
+    out += "451 See https://cr.yp.to/docs/smtplf.html.\r\n";
+    dead_ = true;
+  }
+
+  void message_done(std::string& out) {
+    messages.push_back(body_);
+    in_data_ = false;
+    reset();
+    out += "250 ok 1700000000 qp 1\r\n";
+  }
+
+  // blast(): 0 in a line, 1 at a line start, 2 after ".", 3 after ".\r", 4 after "\r".
+  void data_byte(char ch, std::string& out) {
+    if (lenient_ && ch == '\n' && state_ <= 2) {  // a bare LF counts as a line end
+      if (state_ == 2) return message_done(out);
+      body_ += '\n';
+      state_ = 1;
+      return;
+    }
+    switch (state_) {
+      case 0:
+        if (ch == '\n') return stray(out);
+        if (ch == '\r') { state_ = 4; return; }
+        break;
+      case 1:
+        if (ch == '\n') return stray(out);
+        if (ch == '.') { state_ = 2; return; }
+        if (ch == '\r') { state_ = 4; return; }
+        state_ = 0;
+        break;
+      case 2:
+        if (ch == '\n') return stray(out);
+        if (ch == '\r') { state_ = 3; return; }
+        state_ = 0;
+        break;
+      case 3:
+        if (ch == '\n') return message_done(out);
+        body_ += ".\r";
+        if (ch == '\r') { state_ = 4; return; }
+        state_ = 0;
+        break;
+      case 4:
+        if (ch == '\n') { state_ = 1; break; }
+        if (ch != '\r') { body_ += '\r'; state_ = 0; }
+        break;
+    }
+    body_ += ch;
+  }
+
+  bool lenient_;
+  std::string line_;
+  bool mail_ = false, rcpt_ = false, in_data_ = false;
+  int state_ = 1;
+  std::string body_;
+};
