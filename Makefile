@@ -8,12 +8,12 @@ DESTDIR  ?=
 B         = build
 S         = build/san
 
-MAINS     = src/helowrap.cc
+MAINS     = src/helowrap.cc src/helocheck.cc
 LIB_SRC   = $(filter-out $(MAINS),$(wildcard src/*.cc))
 UNIT_SRC  = $(wildcard tests/unit/*.cc)
 LIBS      = -lboost_regex -ludns
 TEST_LIBS = -lboost_unit_test_framework
-PROGS     = helowrap
+PROGS     = helowrap helocheck
 
 DEBIAN_PKGS = g++ make libboost-regex-dev libboost-test-dev libudns-dev ucspi-tcp swaks \
               dnsmasq-base daemontools exim4-daemon-light
@@ -26,6 +26,8 @@ $(B)/%.o: src/%.cc
 	@mkdir -p $(@D)
 	$(CXX) $(WARN) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 $(B)/helowrap: $(B)/helowrap.o $(LIB_SRC:src/%.cc=$(B)/%.o)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LIBS)
+$(B)/helocheck: $(B)/helocheck.o $(LIB_SRC:src/%.cc=$(B)/%.o)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LIBS)
 $(B)/qmailsim: tests/qmailsim.cc
 	@mkdir -p $(@D)

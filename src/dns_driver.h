@@ -8,7 +8,7 @@ class DnsDriver {
   virtual ~DnsDriver() = default;
   virtual void start(const DnsRequest& request) = 0;  // cancels the check under way
   virtual int fd() const = 0;                         // -1: nothing to poll
-  virtual int timeout_ms() = 0;                       // -1: no deadline
+  virtual int timeout_ms() = 0;                       // -1: no deadline; no side effects
   virtual void readable() = 0;                        // fd() has input
   virtual void tick() = 0;                            // time passed: timeouts, -t
 };

@@ -10,6 +10,7 @@
 
 #include "policy.h"
 #include "relay.h"
+#include "session_setup.h"
 
 namespace {
 
@@ -39,6 +40,7 @@ void say(int fd, const std::string& s) {
 
 bool parse_options(int argc, char** argv, Options& opt) {
   int c;
+  opterr = 0;  // one line of usage is the whole diagnostic
   while ((c = getopt(argc, argv, "+c:t:")) != -1) {
     switch (c) {
       case 'c': opt.control_dir = optarg; break;
@@ -71,24 +73,25 @@ bool parse_options(int argc, char** argv, Options& opt) {
 }
 
 // Runs prog on two pipes and relays; returns prog's exit status.
-int run_watched(char** prog, const Policy& policy, SessionConfig config,
+int run_watched(char** prog, const Options& opt, const Policy& policy, const LogPrefix& log,
                 struct sigaction inherited_sigpipe) {
+  SmtpSession session(session_config(policy, log));
+  std::string error;
+  auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), session, error);
+  if (policy.dns && !dns) temporary_failure(log, "DNS: " + error);
   int to_child[2], from_child[2];
   if (pipe2(to_child, O_CLOEXEC) == -1 || pipe2(from_child, O_CLOEXEC) == -1)
-    temporary_failure(config.log, std::string("unable to create pipe: ") + std::strerror(errno));
+    temporary_failure(log, std::string("unable to create pipe: ") + std::strerror(errno));
   pid_t child = fork();
-  if (child == -1)
-    temporary_failure(config.log, std::string("unable to fork: ") + std::strerror(errno));
+  if (child == -1) temporary_failure(log, std::string("unable to fork: ") + std::strerror(errno));
   if (child == 0) {
     if (dup2(to_child[0], 0) == -1 || dup2(from_child[1], 1) == -1) _exit(kTemporary);
     sigaction(SIGPIPE, &inherited_sigpipe, nullptr);
-    exec_program(prog, config.log);
+    exec_program(prog, log);
   }
   close(to_child[0]);
   close(from_child[1]);
-  (void)policy;
-  SmtpSession session(std::move(config));
-  return relay(session, to_child[1], from_child[0], child, nullptr);
+  return relay(session, to_child[1], from_child[0], child, dns.get());
 }
 
 int helowrap_main(int argc, char** argv) {
@@ -112,18 +115,14 @@ int helowrap_main(int argc, char** argv) {
   if (!load_policy(opt.control_dir, [](const char* name) { return std::getenv(name); }, policy,
                    error))
     temporary_failure(log, "unable to read controls: " + error.file + ": " +
-                               std::strerror(errno));
+                               std::strerror(error.error));
+  for (const auto& event : policy.log) say(2, log.line(event) + "\n");
   if (!policy.watching()) exec_program(opt.prog, log);
 
   struct sigaction ignore {}, inherited_sigpipe {};
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, &inherited_sigpipe);  // a gone peer is an EPIPE, not a death
-
-  SessionConfig config;
-  config.log = log;
-  config.badhelo = policy.badhelo.get();
-  config.log_regex = policy.log_regex;
-  return run_watched(opt.prog, policy, std::move(config), inherited_sigpipe);
+  return run_watched(opt.prog, opt, policy, log, inherited_sigpipe);
 }
 
 }  // namespace

@@ -73,9 +73,11 @@ int relay(SmtpSession& session, int to_child, int from_child, pid_t child, DnsDr
   Ends open;
 
   for (;;) {
-    write_log(session.take_log());
-    if (dns)
+    if (dns) {  // before the poll set is built: these may hand the session a verdict
       while (auto request = session.take_dns_request()) dns->start(*request);
+      dns->tick();
+    }
+    write_log(session.take_log());
 
     if (!open.client_out) session.sent_to_client(session.to_client().size());  // discard
     if (open.server_in && session.server_input_done() &&
@@ -99,10 +101,7 @@ int relay(SmtpSession& session, int to_child, int from_child, pid_t child, DnsDr
     if (poll(fds, static_cast<nfds_t>(n), timeout) == -1 && errno != EINTR) break;
     auto ready = [&](int i) { return i != -1 && fds[i].revents != 0; };
 
-    if (dns) {
-      if (ready(i_dns)) dns->readable();
-      dns->tick();
-    }
+    if (ready(i_dns)) dns->readable();
     if (ready(i_sout) &&
         !read_into(from_child, session.server_room(),
                    [&](std::string_view b) { session.from_server(b); })) {

@@ -227,6 +227,8 @@ std::optional<DnsRequest> SmtpSession::take_dns_request() {
 
 void SmtpSession::dns_verdict(unsigned generation, Verdict verdict) {
   if (generation != generation_ || !dns_pending()) return;  // an answer for an older HELO
+  for (auto& event : verdict.decision_log) log(std::move(event));
+  verdict.decision_log.clear();
   dns_verdict_ = std::move(verdict);
   process_client();
 }
