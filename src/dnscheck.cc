@@ -114,11 +114,12 @@ class Decision {
   }
 
   // A filter failed: log it and block, unless P. True when the check ends here.
-  bool fail(const char* message, const std::string& line) {
+  bool fail(const char* rule, const char* message, const std::string& line) {
     info(line);
     if (ctx_.flags.P) return false;
     verdict_ = Verdict::block(std::string("553 sorry, ") + message + " (#5.7.1)",
                               {std::string("blocked with: ") + message + " [" + ip_ + "]"});
+    verdict_.rule = rule;
     return true;
   }
 
@@ -130,19 +131,20 @@ class Decision {
       verdict_ = Verdict::block("451 temporary failure checking HELO/EHLO host name (#4.4.3)",
                                 {"blocked with: temporary failure checking HELO/EHLO host "
                                  "name [" + ip_ + "]"});
+    verdict_.rule = "tempfail";  // let go or not, $LOGHELO says why nothing was checked
     return finish();
   }
 
   void doesnt_solve(bool block) {
     header("HELO [" + name_ + "] from [" + ip_ + "] doesn't solve");
     std::string line = "HELO [" + name_ + "] from [" + ip_ + "] doesn't solve";
-    if (block) fail(kNotSolving, line); else info(line);
+    if (block) fail("A", kNotSolving, line); else info(line);
   }
 
   void doesnt_match(bool block) {
     header("HELO [" + name_ + "] doesn't match IP [" + ip_ + "]");
     std::string line = "HELO [" + name_ + "] doesn't match IP [" + ip_ + "]";
-    if (block) fail(kMismatch, line); else info(line);
+    if (block) fail("B", kMismatch, line); else info(line);
   }
 
   bool blocked() const { return verdict_.is_block(); }
@@ -166,10 +168,10 @@ Verdict decide_literal(const DnsContext& ctx, Decision& d, const IpAddr& literal
   const DnsFlags& f = ctx.flags;
   if (f.N && !ctx.relayclient) {
     if (literal.is_loopback()) {
-      if (d.fail(kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+      if (d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
         return d.finish();
     } else if (contains(ctx.local_addresses, literal)) {
-      if (d.fail(kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
+      if (d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
                             "] is not a RELAYCLIENT"))
         return d.finish();
     }
@@ -183,9 +185,9 @@ Verdict decide_literal(const DnsContext& ctx, Decision& d, const IpAddr& literal
 // N's comparison of the name itself; true when the check ends here.
 bool name_is_ours(const DnsContext& ctx, Decision& d, const std::string& key) {
   if (key == "localhost" || key == "localhost.localdomain")
-    return d.fail(kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]");
+    return d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]");
   if (contains(ctx.local_names, key))
-    return d.fail(kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
+    return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
                              "] is not a RELAYCLIENT");
   return false;
 }
@@ -197,7 +199,7 @@ bool resolves_to_ours(const DnsContext& ctx, Decision& d, const Lookup& a, const
       if (addr.is_loopback()) {
         d.info("HELO [" + d.name() + "] resolves to loopback [" + addr.text() + "], let it go");
       } else if (contains(ctx.local_addresses, addr)) {
-        return d.fail(kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
+        return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
                                  "] is not a RELAYCLIENT");
       }
     }
@@ -240,7 +242,7 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
   if (f.G) {
     bool ok = literal || valid_hostname(name);
     d.debug(std::string("G: ") + (ok ? "valid syntax" : "malformed"));
-    if (!ok && d.fail(kMalformed, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+    if (!ok && d.fail("G", kMalformed, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
       return d.finish();
   }
   if (literal) return decide_literal(ctx, d, *literal);

@@ -42,6 +42,7 @@ bool load_dns(const std::string& dir, const EnvLookup& env, Policy& policy, Poli
   dns.flags = DnsFlags::parse(letters);
   dns.relayclient = env("RELAYCLIENT") != nullptr;
   if (dns.flags.R && dns.relayclient) {
+    policy.relay_trusted = true;
     if (dns.flags.D) policy.log.push_back("debug: RELAYCLIENT is set: DNS checks off");
     return true;
   }
@@ -63,6 +64,7 @@ bool load_policy(const std::string& control_dir, const EnvLookup& env, Policy& p
                  PolicyError& error) {
   policy = Policy{};
   policy.log_regex = env("LOGREGEX") != nullptr;
+  policy.log_helo = env("LOGHELO") != nullptr;
   if (!env("NOBADHELO")) {
     std::vector<ControlLine> lines;
     if (!read_control(control_dir + "/badhelo", lines, error)) return false;

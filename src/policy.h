@@ -15,11 +15,13 @@ using EnvLookup = std::function<const char*(const char*)>;
 struct Policy {
   std::unique_ptr<BadHelo> badhelo;  // null when badhelo is off for this connection
   bool log_regex = false;
+  bool log_helo = false;             // $LOGHELO: log every HELO and its verdict
+  bool relay_trusted = false;        // $RELAYCLIENT and the R flag turned the DNS checks off
   std::optional<DnsContext> dns;     // set when the DNS checks are on
   std::vector<std::string> log;      // events to log at start (e.g. TCPREMOTEIP not set)
 
   // When nothing applies, helowrap execs the program: no process, no copy (SPEC §2.1).
-  bool watching() const { return badhelo || dns; }
+  bool watching() const { return badhelo || dns || log_helo; }
 };
 
 struct PolicyError {

@@ -5,6 +5,8 @@ SessionConfig session_config(const Policy& policy, const LogPrefix& log) {
   config.log = log;
   config.badhelo = policy.badhelo.get();
   config.log_regex = policy.log_regex;
+  config.log_helo = policy.log_helo;
+  config.relay_trusted = policy.relay_trusted;
   if (policy.dns) {
     config.dns_checks = true;
     config.hold_data_for_header = policy.dns->flags.H;

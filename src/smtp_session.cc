@@ -181,29 +181,43 @@ void SmtpSession::refuse_rcpt(const Verdict& verdict, std::size_t line_size, boo
 void SmtpSession::note_helo(std::string_view name, bool complete) {
   helo_seen_ = true;
   ++generation_;
+  helo_shown_ = printable(complete ? name : name.substr(0, 64));
   badhelo_verdict_ = Verdict::pass();
   if (config_.badhelo) {
-    std::string shown = printable(name);
     std::string at = " at " + config_.log.ip();
     if (!complete) {  // no host name is that long; judging a truncated one could let it by
+      std::string why = "longer than " + std::to_string(kLineLimit) + " bytes";
       badhelo_verdict_ = Verdict::block(
-          kBadHeloReply, {"badhelo: <" + shown + "...> at " + config_.log.ip() +
-                          " HELO longer than " + std::to_string(kLineLimit) + " bytes"});
+          kBadHeloReply, {"badhelo: <" + helo_shown_ + "...>" + at + " HELO " + why});
+      badhelo_verdict_.rule = "badhelo (" + why + ")";
     } else {
       std::vector<std::string> invalid;
       auto match = config_.badhelo->match(name, invalid);
       for (auto& event : invalid) log(std::move(event));
       if (match) {
-        std::string event = "badhelo: <" + shown + ">" + at;
+        std::string event = "badhelo: <" + helo_shown_ + ">" + at;
         if (config_.log_regex) event += " matches pattern: " + printable(match->pattern);
         badhelo_verdict_ = Verdict::block(kBadHeloReply, {std::move(event)});
+        badhelo_verdict_.rule = "badhelo " + printable(match->pattern);
       }
     }
   }
-  if (config_.dns_checks) {
+  if (config_.dns_checks && !badhelo_verdict_.is_block()) {
     dns_verdict_ = Verdict::pending();
     dns_request_ = DnsRequest{generation_, std::string(name)};
+  } else {
+    dns_verdict_ = Verdict::pass();  // badhelo decided: no need to ask DNS
+    dns_request_.reset();
+    log_helo(badhelo_verdict_);
   }
+}
+
+// $LOGHELO: "helo: <NAME> VERDICT", once per HELO, when its verdict is known.
+void SmtpSession::log_helo(const Verdict& verdict) {
+  if (!config_.log_helo) return;
+  std::string rule = verdict.rule;
+  if (rule.empty()) rule = trusted_ || config_.relay_trusted ? "trusted" : "ok";
+  log("helo: <" + helo_shown_ + "> " + rule);
 }
 
 const Verdict& SmtpSession::rcpt_verdict() const {
@@ -230,6 +244,7 @@ void SmtpSession::dns_verdict(unsigned generation, Verdict verdict) {
   for (auto& event : verdict.decision_log) log(std::move(event));
   verdict.decision_log.clear();
   dns_verdict_ = std::move(verdict);
+  log_helo(dns_verdict_);
   process_client();
 }
 

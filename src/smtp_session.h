@@ -21,6 +21,8 @@ struct SessionConfig {
   bool dns_checks = false;            // each HELO asks for a DNS verdict (take_dns_request)
   bool hold_data_for_header = false;  // DATA waits for the DNS verdict (its header)
   Verdict no_helo = Verdict::pass();  // applies to a RCPT sent before any HELO/EHLO
+  bool log_helo = false;              // $LOGHELO: one line per HELO with its verdict
+  bool relay_trusted = false;         // RELAYCLIENT with the R flag: the DNS checks are off
 };
 
 struct DnsRequest {
@@ -83,6 +85,7 @@ class SmtpSession {
   void forward_line(std::string_view line, bool complete, bool barrier);
   void refuse_rcpt(const Verdict& verdict, std::size_t line_size, bool complete);
   void note_helo(std::string_view name, bool complete);
+  void log_helo(const Verdict& verdict);
   const Verdict& rcpt_verdict() const;
   void start_message();
   void end_session_bare_lf(std::size_t forwarded);
@@ -126,5 +129,6 @@ class SmtpSession {
   Verdict badhelo_verdict_;
   Verdict dns_verdict_;
   std::optional<DnsRequest> dns_request_;
+  std::string helo_shown_;  // the latest HELO name, printable, for $LOGHELO
   bool trusted_ = false;  // authenticated (235)
 };

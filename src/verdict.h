@@ -10,11 +10,12 @@ struct Verdict {
   std::vector<std::string> rcpt_log;  // block: log events written at each refused RCPT
   std::string header;                 // a header line for each message, no CR LF; may be empty
   std::vector<std::string> decision_log;  // log events written once, when the verdict is taken
+  std::string rule;  // what decided, for $LOGHELO: "badhelo PATTERN", G, A, N, B, tempfail
 
   static Verdict pass() { return {}; }
-  static Verdict pending() { return {Kind::pending, {}, {}, {}, {}}; }
+  static Verdict pending() { return {Kind::pending, {}, {}, {}, {}, {}}; }
   static Verdict block(std::string reply, std::vector<std::string> log) {
-    return {Kind::block, std::move(reply), std::move(log), {}, {}};
+    return {Kind::block, std::move(reply), std::move(log), {}, {}, {}};
   }
   bool is_pending() const { return kind == Kind::pending; }
   bool is_block() const { return kind == Kind::block; }

@@ -107,6 +107,7 @@ BOOST_AUTO_TEST_CASE(g_blocks_malformed_without_asking_dns) {
   Verdict v = dns_decide(c, "nodot", kPending, kPending, false);
   BOOST_TEST(v.is_block());
   BOOST_TEST(v.reply == "553 sorry, malformed HELO/EHLO hostname (#5.7.1)");
+  BOOST_TEST(v.rule == "G");
   BOOST_TEST(has_line(v, "malformed HELO/EHLO [nodot] from [192.0.2.10]"));
   BOOST_REQUIRE(v.rcpt_log.size() == 1u);
   BOOST_TEST(v.rcpt_log[0] == "blocked with: malformed HELO/EHLO hostname [192.0.2.10]");
@@ -146,6 +147,7 @@ BOOST_AUTO_TEST_CASE(servfail_and_timeout_are_temporary_failures) {
   Verdict t = dns_decide(context("ALT"), "x.example", kTemp, kTemp, false);
   BOOST_TEST(t.is_block());
   BOOST_TEST(t.reply == "451 temporary failure checking HELO/EHLO host name (#4.4.3)");
+  BOOST_TEST(t.rule == "tempfail");
   // An address that did come in is enough to resolve, even if the other query timed out.
   BOOST_TEST(dns_decide(c, "x.example", found({"192.0.2.1"}), kPending, true).kind ==
              Verdict::Kind::pass);
@@ -217,6 +219,7 @@ BOOST_AUTO_TEST_CASE(b_for_ipv4_ipv6_and_mapped_clients) {
   Verdict v = dns_decide(context("BL"), "x.example", found({"192.0.2.11"}), kNoData, false);
   BOOST_TEST(has_line(v, "HELO [x.example] doesn't match IP [192.0.2.10]"));
   BOOST_TEST(v.rcpt_log[0] == "blocked with: HELO/EHLO command must provide FQDN that match your IP address. [192.0.2.10]");
+  BOOST_TEST(v.rule == "B");
   // the client's own family timed out: temporary failure, not a mismatch
   BOOST_TEST(dns_decide(context("BL"), "x.example", kTemp, found({"2001:db8::1"}), false).kind ==
              Verdict::Kind::pass);

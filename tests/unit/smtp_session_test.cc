@@ -504,3 +504,42 @@ BOOST_AUTO_TEST_CASE(starttls_before_any_helo_is_refused_locally) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(session_loghelo)
+
+BOOST_AUTO_TEST_CASE(one_line_per_helo_with_its_verdict) {
+  BadHeloFile f(kBadHeloPatterns);
+  SessionConfig c = badhelo_config(&f.badhelo);
+  c.log_helo = true;
+  c.dns_checks = true;
+  Wire w(c);
+  w.client("EHLO bad.example\r\nEHLO good.example\r\nEHLO g2.example\r\nEHLO g3.example\r\n");
+  auto second = w.session.take_dns_request();
+  BOOST_REQUIRE(second.has_value());  // only the latest HELO's request is kept
+  BOOST_TEST(second->name == "g3.example");
+  Verdict b = Verdict::block("553 x", {});
+  b.rule = "B";
+  w.session.dns_verdict(second->generation, b);
+  w.pump();
+  std::vector<std::string> want = {
+      "helowrap: pid 42 from 192.0.2.7 helo: <bad.example> badhelo ^bad\\.",
+      "helowrap: pid 42 from 192.0.2.7 helo: <g3.example> B"};
+  BOOST_TEST(w.log == want, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(ok_and_trusted) {
+  BadHeloFile f("^never$\n");
+  SessionConfig c = badhelo_config(&f.badhelo);
+  c.log_helo = true;
+  Wire w(c);
+  w.client("HELO a.example\r\n");
+  c.relay_trusted = true;
+  Wire t(c);
+  t.client("HELO b.example\r\n");
+  BOOST_REQUIRE(w.log.size() == 1u);
+  BOOST_TEST(w.log[0] == "helowrap: pid 42 from 192.0.2.7 helo: <a.example> ok");
+  BOOST_REQUIRE(t.log.size() == 1u);
+  BOOST_TEST(t.log[0] == "helowrap: pid 42 from 192.0.2.7 helo: <b.example> trusted");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
