@@ -8,7 +8,7 @@ DESTDIR  ?=
 B         = build
 S         = build/san
 
-MAINS     = src/helowrap.cc src/helocheck.cc
+MAINS     = src/helowrap.cc src/helocheck.cc src/helostat.cc
 LIB_SRC   = $(filter-out $(MAINS),$(wildcard src/*.cc))
 UNIT_SRC  = $(wildcard tests/unit/*.cc)
 LIBS      = -lboost_regex -ludns
