@@ -41,7 +41,9 @@ void SmtpSession::client_closed() {
 
 bool SmtpSession::server_input_done() const {
   if (mode_ == Mode::ended || server_closed_) return true;
-  return client_closed_ && from_client_.empty() && client_tail_ == Tail::none;
+  // Once the client is gone and its bytes are used up, nothing more can come, not even
+  // the rest of a long line whose start went out: the server sees it end unfinished.
+  return client_closed_ && from_client_.empty();
 }
 
 void SmtpSession::process_client() {
@@ -87,14 +89,14 @@ bool SmtpSession::stream_client_tail() {
   return true;
 }
 
-// The next line of the client's input: complete (with its LF) when the LF comes within
-// kLineLimit bytes; otherwise its first kLineLimit bytes, once that many are there. The
+// The next line of the client's input: complete (with its LF) when it is at most kLineLimit
+// bytes long before its LF; otherwise its first kLineLimit bytes, once more are there. The
 // split does not depend on how the bytes were read, so neither does any decision.
 static std::optional<std::pair<std::string_view, bool>> next_line(const ByteQueue& in) {
   std::string_view v = in.view();
-  std::size_t lf = v.substr(0, SmtpSession::kLineLimit).find('\n');
+  std::size_t lf = v.substr(0, SmtpSession::kLineLimit + 1).find('\n');
   if (lf != std::string_view::npos) return std::make_pair(v.substr(0, lf + 1), true);
-  if (v.size() >= SmtpSession::kLineLimit)
+  if (v.size() > SmtpSession::kLineLimit)
     return std::make_pair(v.substr(0, SmtpSession::kLineLimit), false);
   return std::nullopt;
 }

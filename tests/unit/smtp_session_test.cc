@@ -543,3 +543,35 @@ BOOST_AUTO_TEST_CASE(ok_and_trusted) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(session_limits)
+
+BOOST_AUTO_TEST_CASE(helo_of_exactly_the_limit_is_judged_whole) {
+  BadHeloFile f("a$\n");
+  Wire w(badhelo_config(&f.badhelo, true), 4096);
+  std::string name(SmtpSession::kLineLimit - 5, 'b');  // "HELO " + name = the limit
+  name.back() = 'a';
+  w.client("HELO " + name + "\nMAIL FROM:<a@x>\nRCPT TO:<b@x>\n");
+  BOOST_REQUIRE(w.log.size() == 1u);
+  BOOST_TEST(w.log[0].find("matches pattern: a$") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(session_client_gone)
+
+BOOST_AUTO_TEST_CASE(client_closing_mid_long_line_ends_server_input) {
+  BadHeloFile f(kBadHeloPatterns);
+  for (const char* start : {"NOOP ", "RCPT TO:<"}) {
+    for (const char* helo : {"HELO good.example\r\n", "HELO bad.example\r\nMAIL FROM:<a@x>\r\n"}) {
+      Wire w(badhelo_config(&f.badhelo), 4096);
+      w.client(helo);
+      w.client(start + std::string(20000, 'x'));
+      w.client_close();
+      BOOST_TEST(w.session.server_input_done(), start << " after " << helo);
+      BOOST_TEST(w.count_verb("RCPT") == 0);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
