@@ -3,6 +3,24 @@
 #include <netinet/in.h>
 #include <udns.h>
 
+namespace {
+
+// $DNSCACHEIP (djbdns): one or more addresses, separated by spaces or commas.
+bool use_dnscache_ips(dns_ctx* ctx, const std::string& list) {
+  if (dns_add_serv(ctx, nullptr) < 0) return false;
+  std::size_t pos = 0, added = 0;
+  while ((pos = list.find_first_not_of(" ,\t", pos)) != std::string::npos) {
+    std::size_t end = list.find_first_of(" ,\t", pos);
+    std::string ip = list.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (dns_add_serv(ctx, ip.c_str()) < 0) return false;
+    ++added;
+    pos = end;
+  }
+  return added > 0;
+}
+
+}  // namespace
+
 std::unique_ptr<UdnsDriver> UdnsDriver::create(DnsContext context, unsigned timeout_seconds,
                                                const char* dnscache_ip, Deliver deliver,
                                                std::string& error) {
@@ -15,8 +33,7 @@ std::unique_ptr<UdnsDriver> UdnsDriver::create(DnsContext context, unsigned time
     error = "out of memory";
     return nullptr;
   }
-  if (dnscache_ip && *dnscache_ip &&
-      (dns_add_serv(ctx, nullptr) < 0 || dns_add_serv(ctx, dnscache_ip) < 0)) {
+  if (dnscache_ip && *dnscache_ip && !use_dnscache_ips(ctx, dnscache_ip)) {
     error = std::string("bad DNSCACHEIP: ") + dnscache_ip;
     dns_free(ctx);
     return nullptr;

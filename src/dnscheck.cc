@@ -256,18 +256,21 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
   }
   if (f.A) {
     if (r == Resolution::pending) return Verdict::pending();
-    if (r == Resolution::tempfail) return d.tempfail();
     if (r == Resolution::not_found) {
       d.doesnt_solve(true);
       if (d.blocked()) return d.finish();
     }
   }
+  // A temporary failure leaves A and N's addresses unknown, but N's comparison of the name
+  // itself needs no DNS: a client calling itself by our name is refused all the same.
   if (f.N && !ctx.relayclient) {
     if (name_is_ours(ctx, d, comparable(name))) return d.finish();
     if (r == Resolution::pending) return Verdict::pending();
+    if (r == Resolution::tempfail) return d.tempfail();
     if (resolves_to_ours(ctx, d, a, aaaa)) return d.finish();
     d.debug("N: not ours");
   }
+  if (f.A && r == Resolution::tempfail) return d.tempfail();
   if (!(f.B || f.L || f.H)) return d.finish();
   if (r == Resolution::pending) return Verdict::pending();
   if (r == Resolution::tempfail) return d.tempfail();

@@ -285,3 +285,22 @@ BOOST_AUTO_TEST_CASE(no_helo) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(dnscheck_tempfail)
+
+BOOST_AUTO_TEST_CASE(t_applies_when_only_n_needed_dns) {
+  Verdict v = dns_decide(context("GNT"), "x.example", kTemp, kTemp, false);
+  BOOST_TEST(v.reply == "451 temporary failure checking HELO/EHLO host name (#4.4.3)");
+  BOOST_TEST(dns_decide(context("GN"), "x.example", kTemp, kTemp, false).kind == Verdict::Kind::pass);
+}
+
+BOOST_AUTO_TEST_CASE(our_name_is_refused_even_when_dns_fails) {
+  for (const char* flags : {"GANL", "GNL", "BL"}) {
+    Verdict v = dns_decide(context(flags), "localhost.localdomain", kTemp, kTemp, false);
+    BOOST_TEST(v.reply == "553 sorry, localhost HELO/EHLO doesn't match IP (#5.7.1)", flags);
+    Verdict ours = dns_decide(context(flags), "mx.example.org", kTemp, kTemp, true);
+    BOOST_TEST(ours.reply == "553 sorry, HELO doesn't match IP (#5.7.1)", flags);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
