@@ -18,7 +18,7 @@ PROGS     = helowrap helocheck
 DEBIAN_PKGS = g++ make libboost-regex-dev libboost-test-dev libudns-dev ucspi-tcp swaks \
               dnsmasq-base daemontools exim4-daemon-light
 
-.PHONY: all check unit integration demo install deps clean
+.PHONY: all check unit integration demo bench fuzz install deps clean
 all: $(addprefix $(B)/,$(PROGS))
 
 # --- release build -------------------------------------------------------------
@@ -64,6 +64,11 @@ integration: all $(B)/qmailsim $(S)/helowrap
 demo: deps
 	$(MAKE) all $(B)/qmailsim
 	@sh tests/demo.sh $(B)
+
+# Benchmarks: ratios against the direct run, printed; never a pass/fail threshold.
+bench: deps
+	$(MAKE) all $(B)/qmailsim
+	sh tests/bench/run.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
