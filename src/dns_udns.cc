@@ -1,5 +1,6 @@
 #include "dns_udns.h"
 
+#include <cstdlib>
 #include <netinet/in.h>
 #include <udns.h>
 
@@ -114,8 +115,12 @@ void UdnsDriver::submit() {
 }
 
 void UdnsDriver::cancel() {
-  if (query_a_) dns_cancel(ctx_, query_a_);
-  if (query_aaaa_) dns_cancel(ctx_, query_aaaa_);
+  // udns's dns_cancel() unlinks a query but leaves its memory to the caller.
+  for (dns_query* q : {query_a_, query_aaaa_}) {
+    if (!q) continue;
+    dns_cancel(ctx_, q);
+    free(q);
+  }
   query_a_ = query_aaaa_ = nullptr;
 }
 

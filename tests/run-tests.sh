@@ -1,32 +1,48 @@
 #!/bin/sh
-# make check: unit tests (ASan+UBSan build), then the integration suite with real
-# tcpserver, swaks, dnsmasq and exim. Ends with one line "N passed, N failed".
+# make check: unit tests (ASan+UBSan build), the fuzz corpus replay, then the integration
+# suites with real tcpserver, swaks, dnsmasq and exim. Ends with "N passed, N failed".
 B=${1:-build} S=${2:-build/san}
+SUITES="run.sh dns.sh"
 out=$(mktemp) || exit 111
 trap 'rm -f "$out"' EXIT
+passed=0 failed=0
+
+# count STATUS: adds the "N passed, N failed" of $out; a suite that failed without
+# saying so counts as one failure.
+count() {
+  p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$out" | tail -1)
+  f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$out" | tail -1)
+  p=${p:-0} f=${f:-0}
+  [ "$1" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  passed=$((passed + p)) failed=$((failed + f))
+  echo "== $2: $p passed, $f failed"
+}
 
 echo "== unit tests ($S/unit_tests, ASan+UBSan)"
 ASAN_OPTIONS=detect_leaks=1 "$S/unit_tests" --report_level=short --color_output=no >"$out" 2>&1
-unit_status=$?
+status=$?
 cat "$out"
-unit_passed=$(sed -n 's/^ *\([0-9]*\) test cases\{0,1\} out of [0-9]* passed.*/\1/p' "$out" | head -1)
-unit_failed=$(sed -n 's/^ *\([0-9]*\) test cases\{0,1\} out of [0-9]* failed.*/\1/p' "$out" | head -1)
-unit_passed=${unit_passed:-0}
-unit_failed=${unit_failed:-0}
-[ "$unit_status" -ne 0 ] && [ "$unit_failed" -eq 0 ] && unit_failed=1  # crashed
+p=$(sed -n 's/^ *\([0-9]*\) test cases\{0,1\} out of [0-9]* passed.*/\1/p' "$out" | head -1)
+f=$(sed -n 's/^ *\([0-9]*\) test cases\{0,1\} out of [0-9]* failed.*/\1/p' "$out" | head -1)
+printf '%s passed, %s failed\n' "${p:-0}" "${f:-0}" >"$out"
+count "$status" "unit tests"
 
-echo "== integration tests"
-sh tests/integration/run.sh "$B" "$S" >"$out" 2>&1
-int_status=$?
-cat "$out"
-int_passed=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$out" | tail -1)
-int_failed=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$out" | tail -1)
-int_passed=${int_passed:-0}
-int_failed=${int_failed:-0}
-[ "$int_status" -ne 0 ] && [ "$int_failed" -eq 0 ] && int_failed=1
+if [ -x "$S/fuzz_replay" ]; then
+  echo "== fuzz corpus replay"
+  ASAN_OPTIONS=detect_leaks=1 "$S/fuzz_replay" tests/fuzz/corpus tests/fuzz/regressions >"$out" 2>&1
+  status=$?
+  cat "$out"
+  if [ "$status" -eq 0 ]; then echo "1 passed, 0 failed" >"$out"; else echo "0 passed, 1 failed" >"$out"; fi
+  count "$status" "fuzz replay"
+fi
 
-echo "== summary: unit $unit_passed passed, $unit_failed failed; integration $int_passed passed, $int_failed failed"
-passed=$((unit_passed + int_passed))
-failed=$((unit_failed + int_failed))
+for suite in $SUITES; do
+  echo "== integration: tests/integration/$suite"
+  sh "tests/integration/$suite" "$B" "$S" >"$out" 2>&1
+  status=$?
+  cat "$out"
+  count "$status" "$suite"
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
