@@ -45,14 +45,28 @@ $(S)/helowrap: $(S)/helowrap.o $(LIB_SRC:src/%.cc=$(S)/%.o)
 $(S)/unit_tests: $(UNIT_SRC:tests/unit/%.cc=$(S)/unit/%.o) $(LIB_SRC:src/%.cc=$(S)/%.o)
 	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
--include $(wildcard $(B)/*.d $(S)/*.d $(S)/unit/*.d)
+$(S)/fuzz/%.o: tests/fuzz/%.cc
+	@mkdir -p $(@D)
+	$(CXX) $(WARN) $(SANFLAGS) -Isrc -Itests/unit -MMD -MP -c -o $@ $<
+$(S)/fuzz_replay: $(S)/fuzz/replay.o $(S)/fuzz/session_fuzz.o $(LIB_SRC:src/%.cc=$(S)/%.o)
+	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS)
+
+# --- libFuzzer build (clang) -------------------------------------------------------
+FUZZ_SECONDS ?= 600
+FUZZ_PKGS     = clang libclang-rt-14-dev
+$(B)/fuzz/session_fuzz: tests/fuzz/session_fuzz.cc tests/unit/qmail_model.h $(LIB_SRC) $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	clang++ $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Itests/unit -o $@ \
+	  tests/fuzz/session_fuzz.cc $(LIB_SRC) $(LIBS)
+
+-include $(wildcard $(B)/*.d $(S)/*.d $(S)/unit/*.d $(S)/fuzz/*.d)
 
 # --- tests and demo --------------------------------------------------------------
 deps:
 	@sh tests/install-deps.sh $(DEBIAN_PKGS)
 
 check: deps
-	$(MAKE) all $(B)/qmailsim $(S)/unit_tests $(S)/helowrap
+	$(MAKE) all $(B)/qmailsim $(S)/unit_tests $(S)/helowrap $(S)/fuzz_replay
 	sh tests/run-tests.sh $(B) $(S)
 
 unit: $(S)/unit_tests
@@ -69,6 +83,16 @@ demo: deps
 bench: deps
 	$(MAKE) all $(B)/qmailsim
 	sh tests/bench/run.sh $(B)
+
+# Fuzz for FUZZ_SECONDS on a copy of the committed corpus; findings land in $(B)/fuzz/.
+# Copy a crash-* file that shows a bug into tests/fuzz/regressions/ once it is fixed.
+fuzz:
+	@sh tests/install-deps.sh $(FUZZ_PKGS)
+	$(MAKE) $(B)/fuzz/session_fuzz
+	mkdir -p $(B)/fuzz/corpus
+	cp tests/fuzz/corpus/* $(B)/fuzz/corpus/
+	$(B)/fuzz/session_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
+	  -artifact_prefix=$(B)/fuzz/ -print_final_stats=1 $(B)/fuzz/corpus tests/fuzz/regressions
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8

@@ -12,7 +12,16 @@ class QmailModel {
   // With lenient = true it also ends lines and messages at a bare LF, like a forgiving MTA.
   explicit QmailModel(bool lenient = false) : lenient_(lenient) {}
 
-  std::string greeting() const { return "220 model.test ESMTP\r\n"; }
+  // Each reply's last line ends in " #N", N counting replies from 1, so that a test can
+  // tell which server reply reached the client, and in what order.
+  bool number_replies = false;
+  std::vector<std::string> ehlo_extra;  // keywords added inside the EHLO reply
+
+  std::string greeting() {
+    std::string out;
+    say(out, "220 model.test ESMTP");
+    return out;
+  }
 
   // Feeds bytes the server reads; returns the replies it writes.
   std::string feed(std::string_view bytes) {
@@ -27,6 +36,8 @@ class QmailModel {
   std::vector<std::string> verbs;     // upper-cased verb of every command line read
   std::vector<std::string> lines;     // every command line, without CR LF
   std::vector<std::string> messages;  // bodies queued (unstuffed, without the final dot)
+  std::vector<std::string> raw_messages;  // the same, as received (stuffed, with the dot line)
+  std::size_t replies = 0;            // replies written, the greeting included
   bool dead_ = false;                 // exited (QUIT or bare LF)
 
  private:
@@ -39,41 +50,56 @@ class QmailModel {
     std::string verb = line.substr(0, line.find_first_of(std::string(" \0", 2)));
     for (char& ch : verb) ch = static_cast<char>(toupper(static_cast<unsigned char>(ch)));
     verbs.push_back(verb);
-    if (verb == "HELO") { out += "250 model.test\r\n"; reset(); }
-    else if (verb == "EHLO") { out += "250-model.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n"; reset(); }
-    else if (verb == "MAIL") { mail_ = true; rcpt_ = false; out += "250 ok\r\n"; }
+    if (verb == "HELO") { say(out, "250 model.test"); reset(); }
+    else if (verb == "EHLO") {
+      std::string r = "250-model.test\r\n250-PIPELINING\r\n";
+      for (const auto& kw : ehlo_extra) r += "250-" + kw + "\r\n";
+      say(out, r + "250 8BITMIME");
+      reset();
+    }
+    else if (verb == "MAIL") { mail_ = true; rcpt_ = false; say(out, "250 ok"); }
     else if (verb == "RCPT") {
-      if (!mail_) { out += "503 MAIL first (#5.5.1)\r\n"; return; }
+      if (!mail_) { say(out, "503 MAIL first (#5.5.1)"); return; }
       rcpt_ = true;
-      out += "250 ok\r\n";
+      say(out, "250 ok");
     } else if (verb == "DATA") {
-      if (!rcpt_) { out += "503 RCPT first (#5.5.1)\r\n"; return; }
-      out += "354 go ahead\r\n";
+      if (!rcpt_) { say(out, "503 RCPT first (#5.5.1)"); return; }
+      say(out, "354 go ahead");
       in_data_ = true;
       state_ = 1;
       body_.clear();
-    } else if (verb == "NOOP") out += "250 ok\r\n";
-    else if (verb == "RSET") { reset(); out += "250 flushed\r\n"; }
-    else if (verb == "QUIT") { out += "221 model.test\r\n"; dead_ = true; }
-    else out += "502 unimplemented (#5.5.1)\r\n";
+      raw_.clear();
+    } else if (verb == "NOOP") say(out, "250 ok");
+    else if (verb == "RSET") { reset(); say(out, "250 flushed"); }
+    else if (verb == "QUIT") { say(out, "221 model.test"); dead_ = true; }
+    else say(out, "502 unimplemented (#5.5.1)");
   }
 
   void reset() { mail_ = rcpt_ = false; }
 
+  void say(std::string& out, const std::string& text) {
+    ++replies;
+    out += text;
+    if (number_replies) out += " #" + std::to_string(replies);
+    out += "\r\n";
+  }
+
   void stray(std::string& out) {
-    out += "451 See https://cr.yp.to/docs/smtplf.html.\r\n";
+    say(out, "451 See https://cr.yp.to/docs/smtplf.html.");
     dead_ = true;
   }
 
   void message_done(std::string& out) {
     messages.push_back(body_);
+    raw_messages.push_back(raw_);
     in_data_ = false;
     reset();
-    out += "250 ok 1700000000 qp 1\r\n";
+    say(out, "250 ok 1700000000 qp 1");
   }
 
   // blast(): 0 in a line, 1 at a line start, 2 after ".", 3 after ".\r", 4 after "\r".
   void data_byte(char ch, std::string& out) {
+    raw_ += ch;
     if (lenient_ && ch == '\n' && state_ <= 2) {  // a bare LF counts as a line end
       if (state_ == 2) return message_done(out);
       body_ += '\n';
@@ -114,5 +140,5 @@ class QmailModel {
   std::string line_;
   bool mail_ = false, rcpt_ = false, in_data_ = false;
   int state_ = 1;
-  std::string body_;
+  std::string body_, raw_;
 };
