@@ -6,7 +6,8 @@ BadHelo::BadHelo(std::vector<ControlLine> lines) {
   patterns_.reserve(lines.size());
   for (auto& line : lines) {
     bool negated = line.text[0] == '!';
-    patterns_.push_back(Pattern{std::move(line), negated, Pattern::State::uncompiled, boost::regex()});
+    patterns_.push_back(
+        Pattern{std::move(line), negated, std::nullopt, Pattern::State::uncompiled, boost::regex()});
   }
 }
 
@@ -24,19 +25,33 @@ bool BadHelo::compile(Pattern& p, std::vector<std::string>& invalid) {
   return p.state == Pattern::State::ok;
 }
 
+std::optional<bool> BadHelo::regex_matches(Pattern& p, std::string_view name,
+                                           std::string_view lower,
+                                           std::vector<std::string>& invalid) {
+  if (!p.plan) p.plan = plan_literals(std::string_view(p.line.text).substr(p.negated ? 1 : 0));
+  if (p.plan->pure) return literal_match(*p.plan, lower);
+  bool possible = lower.find(p.plan->required) != std::string_view::npos;
+  // Without its required text the regex cannot match; a negated pattern must still be
+  // valid to count, so only it is compiled then.
+  if (!possible && !p.negated) return false;
+  if (!compile(p, invalid)) return std::nullopt;
+  if (!possible) return false;
+  try {  // match_single_line: ^ and $ only at the ends, as regexec() without REG_NEWLINE
+    return boost::regex_search(name.begin(), name.end(), p.regex,
+                               boost::match_default | boost::match_single_line);
+  } catch (const std::exception& e) {  // Boost gives up on pathological backtracking
+    invalid.push_back("badhelo: pattern on line " + std::to_string(p.line.number) +
+                      " could not be matched: " + e.what());
+    return std::nullopt;
+  }
+}
+
 std::optional<BadHelo::Match> BadHelo::match(std::string_view name,
                                              std::vector<std::string>& invalid) {
+  std::string lower = ascii_lower(name);
   for (auto& p : patterns_) {
-    if (!compile(p, invalid)) continue;
-    bool found;
-    try {
-      found = boost::regex_search(name.begin(), name.end(), p.regex);
-    } catch (const std::exception& e) {  // Boost gives up on pathological backtracking
-      invalid.push_back("badhelo: pattern on line " + std::to_string(p.line.number) +
-                        " could not be matched: " + e.what());
-      continue;
-    }
-    if (found != p.negated) return Match{p.line.text};
+    std::optional<bool> found = regex_matches(p, name, lower, invalid);
+    if (found && *found != p.negated) return Match{p.line.text};
   }
   return std::nullopt;
 }
