@@ -1,5 +1,7 @@
 #include "smtp_session.h"
 
+#include <cstring>
+
 #include "ehlo_filter.h"
 #include "smtp_line.h"
 
@@ -271,17 +273,36 @@ void SmtpSession::start_message() {
 }
 
 // Forwards message bytes unchanged up to and including the end-of-data line, following
-// qmail-smtpd's blast() state machine byte for byte so that both agree where it ends.
+// qmail-smtpd's blast() state machine byte for byte so that both agree where it ends:
+// 0 in a line, 1 at a line start, 2 after ".", 3 after ".\r", 4 after "\r".
+// Inside a line only LF matters, so the scan jumps from LF to LF (memchr) and steps byte
+// by byte only around line starts.
 bool SmtpSession::step_message() {
   std::string_view in = from_client_.view();
-  for (std::size_t i = 0; i < in.size(); ++i) {
+  std::size_t i = 0;
+  while (i < in.size()) {
+    if (body_state_ == 0) {
+      const void* found = std::memchr(in.data() + i, '\n', in.size() - i);
+      if (!found) {
+        body_state_ = in.back() == '\r' ? 4 : 0;
+        i = in.size();
+        break;
+      }
+      std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(found) - in.data());
+      if (lf == i || in[lf - 1] != '\r') {  // the LF has no CR before it
+        end_session_bare_lf(lf);
+        return false;
+      }
+      body_state_ = 1;
+      i = lf + 1;
+      continue;
+    }
     char ch = in[i];
     if (ch == '\n' && body_state_ != 3 && body_state_ != 4) {
       end_session_bare_lf(i);
       return false;
     }
     switch (body_state_) {
-      case 0: if (ch == '\r') body_state_ = 4; break;
       case 1: body_state_ = ch == '.' ? 2 : ch == '\r' ? 4 : 0; break;
       case 2: body_state_ = ch == '\r' ? 3 : 0; break;
       case 3:
@@ -296,6 +317,7 @@ bool SmtpSession::step_message() {
         break;
       case 4: body_state_ = ch == '\n' ? 1 : ch == '\r' ? 4 : 0; break;
     }
+    ++i;
   }
   to_server_.append(in);
   from_client_.clear();
