@@ -20,7 +20,7 @@ TEST_LIBS = -lboost_unit_test_framework
 PROGS     = helowrap helocheck
 
 DEBIAN_PKGS = g++ make libboost-regex-dev libboost-test-dev libudns-dev ucspi-tcp swaks \
-              dnsmasq-base daemontools exim4-daemon-light
+              dnsmasq-base daemontools exim4-daemon-light valgrind
 
 .PHONY: all check unit integration demo bench fuzz install deps clean
 all: $(addprefix $(B)/,$(PROGS))
@@ -71,6 +71,7 @@ deps:
 
 check: deps
 	$(MAKE) all $(B)/qmailsim $(S)/unit_tests $(S)/helowrap $(S)/fuzz_replay
+	$(MAKE) B=$(B)/dyn LDSTATIC= $(B)/dyn/helowrap
 	sh tests/run-tests.sh $(B) $(S)
 
 unit: $(S)/unit_tests

@@ -44,5 +44,25 @@ for suite in $SUITES; do
   count "$status" "$suite"
 done
 
+# The relay binary under valgrind (a dynamically linked build: valgrind cannot follow a
+# static glibc's malloc), for the core suite; any report fails it.
+if [ -x "$B/dyn/helowrap" ] && command -v valgrind >/dev/null; then
+  echo "== integration under valgrind: tests/integration/run.sh"
+  sh tests/valgrind-wrap.sh "$B/dyn" "$B/valgrind"
+  HELOWRAP_COMM=memcheck-amd64- sh tests/integration/run.sh "$B" "$B/valgrind" >"$out" 2>&1
+  status=$?
+  cat "$out"
+  count "$status" "run.sh under valgrind"
+  reports=$(find "$B/valgrind/logs" -type f -size +0)
+  if [ -n "$reports" ]; then
+    for r in $reports; do echo "--- $r"; cat "$r"; done
+    failed=$((failed + 1))
+    echo "== valgrind: reports above"
+  else
+    passed=$((passed + 1))
+    echo "== valgrind: $(find "$B/valgrind/logs" -type f | wc -l) helowrap processes, no report"
+  fi
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
