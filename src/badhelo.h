@@ -15,7 +15,8 @@ class BadHelo {
     std::string pattern;  // as written in the file, with its '!'
   };
 
-  explicit BadHelo(std::vector<ControlLine> lines);
+  explicit BadHelo(std::string contents);  // the text of control/badhelo
+  explicit BadHelo(const std::vector<ControlLine>& lines);
   bool enabled() const { return !patterns_.empty(); }
 
   // The first pattern, in file order, that matches `name` (a '!' line matches when its
@@ -26,7 +27,8 @@ class BadHelo {
 
  private:
   struct Pattern {
-    ControlLine line;
+    int number;             // line number in the file
+    std::string_view text;  // into contents_, as written, with its '!'
     bool negated;
     std::optional<LiteralPlan> plan;  // made when first needed
     enum class State { uncompiled, ok, invalid } state = State::uncompiled;
@@ -37,5 +39,9 @@ class BadHelo {
   std::optional<bool> regex_matches(Pattern& p, std::string_view name, std::string_view lower,
                                     std::vector<std::string>& invalid);
 
+  void add_patterns();
+
+  std::string contents_;
+  std::vector<int> numbers_;  // line numbers, when built from lines
   std::vector<Pattern> patterns_;
 };

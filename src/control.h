@@ -1,6 +1,7 @@
 // Reading qmail control files the way qmail's control_readfile() does.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 enum class ControlStatus { ok, missing, unreadable };
@@ -15,3 +16,23 @@ ControlStatus control_readfile(const std::string& path, std::vector<ControlLine>
 
 // Splits file contents into control lines (the part of control_readfile that does no I/O).
 std::vector<ControlLine> control_parse(const std::string& contents);
+
+// The same lines as views into `contents`, for each_control_line's caller to keep.
+template <typename F>  // F(int number, std::string_view text)
+void each_control_line(std::string_view contents, F&& f) {
+  int number = 0;
+  for (std::size_t pos = 0; pos < contents.size();) {
+    std::size_t end = contents.find('\n', pos);
+    if (end == std::string_view::npos) end = contents.size();
+    std::string_view line = contents.substr(pos, end - pos);
+    pos = end + 1;
+    ++number;
+    // qmail hands each line to C string functions: a NUL ends it there.
+    line = line.substr(0, line.find('\0'));
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    if (!line.empty() && line[0] != '#') f(number, line);
+  }
+}
+
+// Reads a whole control file. A missing file is not an error (and leaves `contents` empty).
+ControlStatus control_readraw(const std::string& path, std::string& contents);

@@ -66,9 +66,13 @@ bool load_policy(const std::string& control_dir, const EnvLookup& env, Policy& p
   policy.log_regex = env("LOGREGEX") != nullptr;
   policy.log_helo = env("LOGHELO") != nullptr;
   if (!env("NOBADHELO")) {
-    std::vector<ControlLine> lines;
-    if (!read_control(control_dir + "/badhelo", lines, error)) return false;
-    if (!lines.empty()) policy.badhelo = std::make_unique<BadHelo>(std::move(lines));
+    std::string path = control_dir + "/badhelo", contents;
+    if (control_readraw(path, contents) == ControlStatus::unreadable) {
+      error = {path, errno};
+      return false;
+    }
+    auto badhelo = std::make_unique<BadHelo>(std::move(contents));
+    if (badhelo->enabled()) policy.badhelo = std::move(badhelo);
   }
   return load_dns(control_dir, env, policy, error);
 }

@@ -1,11 +1,30 @@
 #include "regex_literal.h"
 
 #include <cctype>
-#include <vector>
 
 namespace {
 
-bool is_quantifier(char c) { return c == '*' || c == '+' || c == '?' || c == '{'; }
+// What each byte is to the planner, looked up once per byte on the hot path.
+enum Kind : unsigned char { kLiteral, kQuantifier, kSpecial, kBackslash, kBracket, kParen, kDollar, kBar };
+
+struct KindTable {
+  Kind kind[256];
+  constexpr KindTable() : kind() {
+    for (int c = 0; c < 256; ++c) kind[c] = c >= 0x80 ? kSpecial : kLiteral;
+    for (unsigned char c : {'*', '+', '?', '{'}) kind[c] = kQuantifier;
+    for (unsigned char c : {'.', '^', ')', ']', '}'}) kind[c] = kSpecial;
+    kind[static_cast<unsigned char>('\\')] = kBackslash;
+    kind[static_cast<unsigned char>('[')] = kBracket;
+    kind[static_cast<unsigned char>('(')] = kParen;
+    kind[static_cast<unsigned char>('$')] = kDollar;
+    kind[static_cast<unsigned char>('|')] = kBar;
+  }
+};
+constexpr KindTable kKinds;
+
+Kind kind_of(char c) { return kKinds.kind[static_cast<unsigned char>(c)]; }
+bool is_quantifier(char c) { return kind_of(c) == kQuantifier; }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Index just past the bracket expression that starts at ere[i] == '[', or npos.
 std::size_t skip_bracket(std::string_view ere, std::size_t i) {
@@ -72,59 +91,74 @@ std::string ascii_lower(std::string_view s) {
 
 LiteralPlan plan_literals(std::string_view ere) {
   LiteralPlan plan;
-  std::vector<std::string> runs(1);
-  bool breaks = false;  // anything but literal characters (and the two anchors) was seen
+  // The run being read; it is never longer than the expression. Short expressions (nearly
+  // all) keep it on the stack.
+  char small[256];
+  std::string large;
+  char* run = small;
+  if (ere.size() > sizeof small) {
+    large.resize(ere.size());
+    run = large.data();
+  }
+  std::size_t len = 0;    // of the run
+  std::size_t runs = 0;   // runs ended so far, empty ones not counted
+  bool breaks = false;    // anything but literal characters (and the two anchors) was seen
   std::size_t i = 0;
   if (i < ere.size() && ere[i] == '^') {
     plan.anchored_start = true;
     ++i;
   }
+  auto keep_run = [&] {
+    if (len == 0) return;
+    ++runs;
+    if (len > plan.required.size()) plan.required.assign(run, len);
+    len = 0;
+  };
   auto end_run = [&] {
     breaks = true;
-    if (!runs.back().empty()) runs.emplace_back();
+    keep_run();
   };
-  while (i < ere.size()) {
+  const std::size_t n = ere.size();
+  while (i < n) {
     char c = ere[i];
-    if (c == '|') return LiteralPlan{};  // a top-level alternative: nothing is required
-    if (c == '$' && i + 1 == ere.size()) {
-      plan.anchored_end = true;
-      ++i;
-      continue;
-    }
     char literal = 0;
     std::size_t next = i + 1;
-    if (c == '\\') {
-      if (i + 1 >= ere.size()) return LiteralPlan{};  // trailing backslash: invalid
-      if (literal_escape(ere[i + 1])) literal = ere[i + 1];
-      next = i + 2;
-    } else if (c == '[') {
-      next = skip_bracket(ere, i);
-    } else if (c == '(') {
-      next = skip_group(ere, i);
-    } else if (static_cast<unsigned char>(c) >= 0x80 || c == '.' || c == '^' || c == '$' ||
-               c == ')' || c == ']' || c == '}' || is_quantifier(c)) {
-      literal = 0;
-    } else {
-      literal = c;
+    switch (kind_of(c)) {
+      case kLiteral: literal = c; break;
+      case kBar: return LiteralPlan{};  // a top-level alternative: nothing is required
+      case kDollar:
+        if (i + 1 == n) {
+          plan.anchored_end = true;
+          ++i;
+          continue;
+        }
+        break;
+      case kBackslash:
+        if (i + 1 >= n) return LiteralPlan{};  // trailing backslash: invalid
+        if (literal_escape(ere[i + 1])) literal = ere[i + 1];
+        next = i + 2;
+        break;
+      case kBracket: next = skip_bracket(ere, i); break;
+      case kParen: next = skip_group(ere, i); break;
+      case kQuantifier:
+      case kSpecial: break;
     }
     if (next == std::string_view::npos) return LiteralPlan{};  // unbalanced: let Boost judge
-    bool quantified = next < ere.size() && is_quantifier(ere[next]);
-    std::size_t after = quantified ? skip_quantifier(ere, next) : next;
-    bool requantified = after < ere.size() && is_quantifier(ere[after]);  // "a+?" is (a+)?
-    if (literal && !quantified) {
-      runs.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(literal)));
-    } else if (literal && ere[next] == '+' && !requantified) {  // at least once; run ends
-      runs.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(literal)));
-      end_run();
-    } else {
-      end_run();
+    if (literal && (next >= n || !is_quantifier(ere[next]))) {  // the common case
+      run[len++] = lower(literal);
+      i = next;
+      continue;
     }
+    bool quantified = next < n && is_quantifier(ere[next]);
+    std::size_t after = quantified ? skip_quantifier(ere, next) : next;
+    bool requantified = after < n && is_quantifier(ere[after]);  // "a+?" is (a+)?
+    if (literal && ere[next] == '+' && !requantified) run[len++] = lower(literal);  // at least once
+    end_run();
     i = after;
-    while (i < ere.size() && is_quantifier(ere[i])) i = skip_quantifier(ere, i);
+    while (i < n && is_quantifier(ere[i])) i = skip_quantifier(ere, i);
   }
-  for (const auto& r : runs)
-    if (r.size() > plan.required.size()) plan.required = r;
-  plan.pure = !breaks && runs.size() == 1 && !plan.required.empty();
+  keep_run();
+  plan.pure = !breaks && runs == 1;
   if (!plan.pure) plan.anchored_start = plan.anchored_end = false;
   return plan;
 }
