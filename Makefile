@@ -17,7 +17,7 @@ LIB_SRC   = $(filter-out $(MAINS),$(wildcard src/*.cc))
 UNIT_SRC  = $(wildcard tests/unit/*.cc)
 LIBS      = -lboost_regex -ludns
 TEST_LIBS = -lboost_unit_test_framework
-PROGS     = helowrap helocheck
+PROGS     = helowrap helocheck helostat
 
 DEBIAN_PKGS = g++ make libboost-regex-dev libboost-test-dev libudns-dev ucspi-tcp swaks \
               dnsmasq-base daemontools exim4-daemon-light valgrind
@@ -33,6 +33,10 @@ $(B)/helowrap: $(B)/helowrap.o $(LIB_SRC:src/%.cc=$(B)/%.o)
 	$(CXX) $(CXXFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
 $(B)/helocheck: $(B)/helocheck.o $(LIB_SRC:src/%.cc=$(B)/%.o)
 	$(CXX) $(CXXFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+$(B)/helostat: $(B)/helostat.o $(LIB_SRC:src/%.cc=$(B)/%.o)
+	$(CXX) $(CXXFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+# helocheck -b warns about patterns that refuse these well-known providers' HELO names
+$(B)/helocheck.o: CXXFLAGS += -DPROVIDER_HELOS='"$(PREFIX)/share/helowrap/provider-helos.txt"'
 $(B)/qmailsim: tests/qmailsim.cc
 	@mkdir -p $(@D)
 	$(CXX) $(WARN) $(CXXFLAGS) -o $@ $<
@@ -88,6 +92,8 @@ demo: deps
 bench: deps
 	$(MAKE) all $(B)/qmailsim
 	sh tests/bench/run.sh $(B)
+	sh tests/bench/helostat.sh $(B) $(BENCH_LOG_MB)
+BENCH_LOG_MB ?= 1024
 
 # Fuzz for FUZZ_SECONDS on a copy of the committed corpus; findings land in $(B)/fuzz/.
 # Copy a crash-* file that shows a bug into tests/fuzz/regressions/ once it is fixed.
@@ -103,6 +109,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(addprefix $(B)/,$(PROGS)) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(wildcard man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/share/helowrap
+	install -m 644 tests/data/provider-helos.txt $(DESTDIR)$(PREFIX)/share/helowrap/
 
 clean:
 	rm -rf $(B)

@@ -17,6 +17,9 @@ class BadHelo {
 
   explicit BadHelo(std::string contents);  // the text of control/badhelo
   explicit BadHelo(const std::vector<ControlLine>& lines);
+  // Its patterns are views into its own text: neither copied nor moved.
+  BadHelo(const BadHelo&) = delete;
+  BadHelo& operator=(const BadHelo&) = delete;
   bool enabled() const { return !patterns_.empty(); }
 
   // The first pattern, in file order, that matches `name` (a '!' line matches when its

@@ -3,16 +3,27 @@
 // It runs the very session and DNS driver helowrap runs, fed "HELO NAME", "MAIL", "RCPT"
 // and a server that says 250 to everything, then prints the log lines helowrap would write
 // and the reply the client's RCPT would get.
+//   helocheck [ -c control ] -b FILE [ -w providers ] [ -p percent ]
+// "What if": the verdict of control/badhelo on each name of FILE (whatif.h), then which
+// lines refuse how many names, and warnings for the dangerous ones.
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <iostream>
 #include <poll.h>
 #include <string>
 #include <unistd.h>
 
+#include "control.h"
+#include "linesplit.h"
 #include "policy.h"
 #include "session_setup.h"
+#include "whatif.h"
+
+#ifndef PROVIDER_HELOS
+#define PROVIDER_HELOS "/usr/local/share/helowrap/provider-helos.txt"
+#endif
 
 namespace {
 
@@ -24,26 +35,42 @@ struct Options {
   unsigned timeout = 10;
   const char* name = nullptr;
   const char* ip = nullptr;
+  const char* batch = nullptr;      // -b: the names to try, "-" for standard input
+  const char* providers = nullptr;  // -w: large providers' HELO names
+  unsigned percent = 10;            // -p: warn about a line matching more of the names
 };
+
+bool parse_number(const char* s, unsigned long max, unsigned long& v) {
+  char* end = nullptr;
+  v = std::strtoul(s, &end, 10);
+  return end != s && !*end && *s != '-' && v <= max;
+}
 
 bool parse_options(int argc, char** argv, Options& opt) {
   int c;
   opterr = 0;  // one line of usage is the whole diagnostic
-  while ((c = getopt(argc, argv, "c:t:")) != -1) {
+  unsigned long v;
+  bool batch_only = false;  // -w or -p
+  while ((c = getopt(argc, argv, "c:t:b:w:p:")) != -1) {
     switch (c) {
       case 'c': opt.control_dir = optarg; break;
-      case 't': {
-        char* end = nullptr;
-        unsigned long t = std::strtoul(optarg, &end, 10);
-        if (end == optarg || *end || t == 0 || t > 86400) return false;
-        opt.timeout = static_cast<unsigned>(t);
+      case 't':
+        if (!parse_number(optarg, 86400, v) || v == 0) return false;
+        opt.timeout = static_cast<unsigned>(v);
         break;
-      }
+      case 'b': opt.batch = optarg; break;
+      case 'w': opt.providers = optarg; batch_only = true; break;
+      case 'p':
+        if (!parse_number(optarg, 100, v)) return false;
+        opt.percent = static_cast<unsigned>(v);
+        batch_only = true;
+        break;
       default: return false;
     }
   }
   int left = argc - optind;
-  if (left > 2) return false;
+  if (opt.batch) return left == 0;
+  if (left > 2 || batch_only) return false;
   opt.name = left >= 1 ? argv[optind] : std::getenv("SMTPHELOHOST");
   opt.ip = left >= 2 ? argv[optind + 1] : std::getenv("TCPREMOTEIP");
   return true;
@@ -119,16 +146,95 @@ int check(const Options& opt) {
   return 0;
 }
 
+// --- -b ---------------------------------------------------------------------------------
+
+// The provider list: one name a line, # comments, as a control file. The default one may
+// be missing (nothing to warn about then); one named with -w must be there.
+bool load_providers(const Options& opt, std::vector<std::string>& names) {
+  const char* path = opt.providers ? opt.providers : PROVIDER_HELOS;
+  std::vector<ControlLine> lines;
+  ControlStatus status = control_readfile(path, lines);
+  if (status == ControlStatus::ok) {
+    for (auto& l : lines) names.push_back(std::move(l.text));
+    return true;
+  }
+  std::cerr << "helocheck: " << (opt.providers ? "fatal" : "warning") << ": unable to read "
+            << path << ": " << std::strerror(errno) << (opt.providers ? "" : ": no provider list")
+            << '\n';
+  return !opt.providers;
+}
+
+bool load_badhelo(const Options& opt, std::vector<ControlLine>& lines) {
+  std::string path = opt.control_dir + "/badhelo";
+  ControlStatus status = control_readfile(path, lines);
+  if (status == ControlStatus::unreadable) {
+    std::cerr << "helocheck: fatal: unable to read controls: " << path << ": "
+              << std::strerror(errno) << '\n';
+    return false;
+  }
+  if (lines.empty())
+    std::cout << "no patterns in " << path << ": badhelo is off, every name passes\n";
+  return true;
+}
+
+// Names from `fd`, one line at a time, each verdict printed as it comes.
+bool read_names(int fd, const char* path, WhatIf& whatif) {
+  LineSplitter split(64 * 1024);
+  auto one = [&whatif](std::string_view line, bool too_long) {
+    if (too_long) return;
+    if (auto entry = parse_batch_line(line)) {
+      std::string verdict = whatif.check(entry->name);
+      if (!verdict.empty()) std::cout << verdict << '\n';
+    }
+  };
+  char buf[65536];
+  for (;;) {
+    ssize_t r = read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      std::cerr << "helocheck: fatal: unable to read " << path << ": " << std::strerror(errno)
+                << '\n';
+      return false;
+    }
+    if (r == 0) break;
+    split.feed(std::string_view(buf, static_cast<std::size_t>(r)), one);
+  }
+  split.finish(one);
+  return true;
+}
+
+// -b: the verdicts on the names of the file, then the summary and the warnings.
+int batch(const Options& opt) {
+  std::vector<ControlLine> badhelo;
+  std::vector<std::string> providers;
+  if (!load_badhelo(opt, badhelo) || !load_providers(opt, providers)) return kTemporary;
+  WhatIf whatif(badhelo, providers);
+  bool stdin_input = std::string(opt.batch) == "-";
+  int fd = stdin_input ? 0 : open(opt.batch, O_RDONLY | O_CLOEXEC);
+  if (fd == -1) {
+    std::cerr << "helocheck: fatal: unable to open " << opt.batch << ": " << std::strerror(errno)
+              << '\n';
+    return kTemporary;
+  }
+  bool ok = read_names(fd, stdin_input ? "standard input" : opt.batch, whatif);
+  if (!stdin_input) close(fd);
+  if (!ok) return kTemporary;
+  std::cout << whatif.summary(opt.percent);
+  std::cout.flush();
+  return std::cout ? 0 : kTemporary;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Options opt;
   if (!parse_options(argc, argv, opt)) {
-    std::cerr << "helocheck: usage: helocheck [ -c control ] [ -t timeout ] [ name [ ip ] ]\n";
+    std::cerr << "helocheck: usage: helocheck [ -c control ] [ -t timeout ] [ name [ ip ] ]"
+                 " or helocheck [ -c control ] -b file [ -w providers ] [ -p percent ]\n";
     return kUsage;
   }
   try {
-    return check(opt);
+    return opt.batch ? batch(opt) : check(opt);
   } catch (const std::exception& e) {
     std::cerr << "helocheck: fatal: " << e.what() << '\n';
   }

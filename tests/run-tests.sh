@@ -2,7 +2,7 @@
 # make check: unit tests (ASan+UBSan build), the fuzz corpus replay, then the integration
 # suites with real tcpserver, swaks, dnsmasq and exim. Ends with "N passed, N failed".
 B=${1:-build} S=${2:-build/san}
-SUITES="run.sh dns.sh"
+SUITES="run.sh dns.sh helostat.sh"
 out=$(mktemp) || exit 111
 trap 'rm -f "$out"' EXIT
 passed=0 failed=0
