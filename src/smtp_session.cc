@@ -347,6 +347,7 @@ void SmtpSession::from_server(std::string_view bytes) {
 
 void SmtpSession::server_closed() {
   server_closed_ = true;
+  process_server();  // complete replies held back while to_client_ was full come first
   // A last reply line without LF is delivered as it is, if it was to be delivered.
   if (!from_server_.empty() && mode_ != Mode::ended) {
     if (server_tail_ == Tail::none)
@@ -362,7 +363,9 @@ void SmtpSession::server_closed() {
 }
 
 void SmtpSession::process_server() {
-  while (!from_server_.empty() && to_client_.size() < kBufferLimit) {
+  // Once the server is gone nothing more can come in, so what is here goes out even past
+  // the limit: at most kBufferLimit of replies, each grown to at most a 553 line.
+  while (!from_server_.empty() && (server_closed_ || to_client_.size() < kBufferLimit)) {
     if (mode_ == Mode::ended) {
       from_server_.clear();
       return;

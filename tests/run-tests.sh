@@ -2,7 +2,7 @@
 # make check: unit tests (ASan+UBSan build), the fuzz corpus replay, then the integration
 # suites with real tcpserver, swaks, dnsmasq and exim. Ends with "N passed, N failed".
 B=${1:-build} S=${2:-build/san}
-SUITES="run.sh dns.sh helostat.sh"
+SUITES="run.sh dns.sh helostat.sh faults.sh"
 out=$(mktemp) || exit 111
 trap 'rm -f "$out"' EXIT
 passed=0 failed=0
@@ -53,6 +53,11 @@ if [ -x "$B/dyn/helowrap" ] && command -v valgrind >/dev/null; then
   status=$?
   cat "$out"
   count "$status" "run.sh under valgrind"
+  echo "== integration under valgrind: tests/integration/faults.sh"
+  VALGRIND=1 sh tests/integration/faults.sh "$B" "$S" >"$out" 2>&1
+  status=$?
+  cat "$out"
+  count "$status" "faults.sh under valgrind"
   reports=$(find "$B/valgrind/logs" -type f -size +0)
   if [ -n "$reports" ]; then
     for r in $reports; do echo "--- $r"; cat "$r"; done

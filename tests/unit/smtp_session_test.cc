@@ -575,3 +575,35 @@ BOOST_AUTO_TEST_CASE(client_closing_mid_long_line_ends_server_input) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(session_server_gone)
+
+BOOST_AUTO_TEST_CASE(replies_held_back_are_delivered_when_the_server_ends) {
+  // The client reads nothing while the server answers 3000 refused RCPTs and exits: the
+  // 553s outgrow the buffer to the client, complete replies wait in the buffer from the
+  // server, then its end of output arrives. Every reply must still go out, in order.
+  BadHeloFile f(kBadHeloPatterns);
+  SmtpSession s(badhelo_config(&f.badhelo));
+  QmailModel server;
+  s.from_server(server.greeting());
+  std::string cmds = "HELO bad.example\r\n";
+  for (int i = 0; i < 3000; ++i) cmds += "RCPT TO:<a@x>\r\n";
+  cmds += "QUIT\r\n";
+  BOOST_REQUIRE(cmds.size() <= s.client_room());
+  s.from_client(cmds);
+  std::string sent(s.to_server().data(), s.to_server().size());
+  s.sent_to_server(sent.size());
+  std::string replies = server.feed(sent);
+  BOOST_REQUIRE(replies.size() <= s.server_room());
+  s.from_server(replies);
+  BOOST_REQUIRE(s.to_client().size() >= SmtpSession::kBufferLimit);  // the state of the bug
+  s.server_closed();
+  std::string got(s.to_client().data(), s.to_client().size());
+  std::size_t refused = 0, pos = 0;
+  while ((pos = got.find("553 sorry", pos)) != std::string::npos) ++refused, ++pos;
+  BOOST_TEST(refused == 3000u);
+  BOOST_REQUIRE(got.size() >= 16u);
+  BOOST_TEST(got.substr(got.size() - 16) == "221 model.test\r\n");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
