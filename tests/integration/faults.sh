@@ -7,8 +7,8 @@
 #
 # The program under test is SAN/helowrap (ASan+UBSan; BUILD/helowrap when SAN has
 # none; $HELOWRAP overrides); with VALGRIND=1 it is BUILD/dyn/helowrap (the release
-# build linked dynamically: valgrind cannot follow a static glibc's malloc; make B=BUILD/dyn
-# LDSTATIC= BUILD/dyn/helowrap) run under
+# build linked dynamically: valgrind cannot follow a static glibc malloc; make
+# BUILD/dyn/helowrap) run under
 #   valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite
 #            --trace-children=no -q
 # The downstream is BUILD/qmailsim or a misbehaving stand-in (faults-down.pl), the DNS
@@ -156,7 +156,7 @@ have_bins() {
   if [ "$VG" = 1 ]; then
     command -v valgrind >/dev/null || { fail "VALGRIND=1 but no valgrind"; ok=1; }
     if ! ldd "$HWBIN" >/dev/null 2>&1; then
-      fail "VALGRIND=1: $HWBIN is linked statically, valgrind would not see its malloc; build $BUILD/dyn/helowrap (make B=$BUILD/dyn LDSTATIC= $BUILD/dyn/helowrap)"
+      fail "VALGRIND=1: $HWBIN is linked statically, valgrind would not see its malloc; build it with make $BUILD/dyn/helowrap"
       ok=1
     fi
   fi
