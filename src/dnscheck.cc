@@ -132,6 +132,7 @@ class Decision {
                                 {"blocked with: temporary failure checking HELO/EHLO host "
                                  "name [" + ip_ + "]"});
     verdict_.rule = "tempfail";  // let go or not, $LOGHELO says why nothing was checked
+    verdict_.undecided = !refuse;
     return finish();
   }
 

@@ -26,18 +26,6 @@ struct Options {
   char** prog = nullptr;
 };
 
-void say(int fd, const std::string& s) {
-  const char* p = s.data();
-  std::size_t left = s.size();
-  while (left > 0) {
-    ssize_t w = write(fd, p, left);
-    if (w == -1 && errno == EINTR) continue;
-    if (w <= 0) return;
-    p += w;
-    left -= static_cast<std::size_t>(w);
-  }
-}
-
 bool parse_options(int argc, char** argv, Options& opt) {
   int c;
   opterr = 0;  // one line of usage is the whole diagnostic
@@ -62,8 +50,8 @@ bool parse_options(int argc, char** argv, Options& opt) {
 
 // The client gets qmail-smtpd's own temporary failure; tcpserver logs our status 111.
 [[noreturn]] void temporary_failure(const LogPrefix& log, const std::string& why) {
-  say(2, log.line("fatal: " + why) + "\n");
-  say(1, kTempReply);
+  write_all(2, log.line("fatal: " + why) + "\n");
+  write_all(1, kTempReply);
   _exit(kTemporary);
 }
 
@@ -104,7 +92,7 @@ int helowrap_main(int argc, char** argv) {
 
   Options opt;
   if (!parse_options(argc, argv, opt)) {
-    say(2, kUsageText);
+    write_all(2, kUsageText);
     return kUsage;
   }
   const char* ip = std::getenv("TCPREMOTEIP");
@@ -116,7 +104,7 @@ int helowrap_main(int argc, char** argv) {
                    error))
     temporary_failure(log, "unable to read controls: " + error.file + ": " +
                                std::strerror(error.error));
-  for (const auto& event : policy.log) say(2, log.line(event) + "\n");
+  for (const auto& event : policy.log) write_all(2, log.line(event) + "\n");
   if (!policy.watching()) exec_program(opt.prog, log);
 
   struct sigaction ignore {}, inherited_sigpipe {};
@@ -131,9 +119,9 @@ int main(int argc, char** argv) {
   try {
     return helowrap_main(argc, argv);
   } catch (const std::exception& e) {
-    say(2, std::string("helowrap: fatal: ") + e.what() + "\n");
+    write_all(2, std::string("helowrap: fatal: ") + e.what() + "\n");
   } catch (...) {
-    say(2, "helowrap: fatal: unexpected error\n");
+    write_all(2, "helowrap: fatal: unexpected error\n");
   }
   return kTemporary;
 }

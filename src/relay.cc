@@ -19,18 +19,8 @@ void set_nonblocking(int fd) {
 }
 
 void write_log(const std::vector<std::string>& lines) {
-  for (const auto& line : lines) {
-    std::string out = line + "\n";
-    const char* p = out.data();
-    std::size_t left = out.size();
-    while (left > 0) {
-      ssize_t w = write(2, p, left);
-      if (w == -1 && errno == EINTR) continue;
-      if (w <= 0) return;  // a log that cannot be written must not stop the mail
-      p += w;
-      left -= static_cast<std::size_t>(w);
-    }
-  }
+  for (const auto& line : lines)
+    if (!write_all(2, line + "\n")) return;
 }
 
 // Reads what the session can take from fd. Returns false at end of input or on error.
@@ -64,6 +54,16 @@ struct Ends {
 };
 
 }  // namespace
+
+bool write_all(int fd, std::string_view s) {
+  while (!s.empty()) {
+    ssize_t w = write(fd, s.data(), s.size());
+    if (w == -1 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    s.remove_prefix(static_cast<std::size_t>(w));
+  }
+  return true;
+}
 
 int relay(SmtpSession& session, int to_child, int from_child, pid_t child, DnsDriver* dns) {
   set_nonblocking(kClientIn);

@@ -144,7 +144,7 @@ bool SmtpSession::handle_command(std::string_view raw, bool complete) {
       const Verdict& v = rcpt_verdict();
       if (v.is_pending()) return false;
       // Inside TLS helowrap sees nothing: only a client already judged good may go there.
-      if (v.is_block() || !helo_seen_) {  // in clear text its RCPTs can still be refused
+      if (v.is_block() || v.undecided || !helo_seen_) {  // in clear text it can be refused
         from_client_.consume(raw.size());
         if (!complete) client_tail_ = Tail::drop;
         expect(Expect::local, kStartTlsRefused);

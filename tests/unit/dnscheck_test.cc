@@ -144,6 +144,8 @@ BOOST_AUTO_TEST_CASE(servfail_and_timeout_are_temporary_failures) {
     BOOST_TEST(v.kind == Verdict::Kind::pass);
     BOOST_TEST(has_line(v, "HELO [x.example] DNS CHECK for IP [192.0.2.10] temporary failed, but let it go"));
   }
+  BOOST_TEST(dns_decide(c, "x.example", kTemp, kTemp, false).undecided);
+  BOOST_TEST(!dns_decide(c, "x.example", kNx, kNx, false).undecided);
   Verdict t = dns_decide(context("ALT"), "x.example", kTemp, kTemp, false);
   BOOST_TEST(t.is_block());
   BOOST_TEST(t.reply == "451 temporary failure checking HELO/EHLO host name (#4.4.3)");

@@ -607,3 +607,24 @@ BOOST_AUTO_TEST_CASE(replies_held_back_are_delivered_when_the_server_ends) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(session_tls_undecided)
+
+BOOST_AUTO_TEST_CASE(starttls_refused_when_dns_could_not_decide) {
+  // SPEC §3.6: a verdict still unknown when -t runs out keeps the client out of TLS, even
+  // though its RCPTs pass (the temporary failure is let go).
+  Wire w(dns_config());
+  w.client("EHLO x.example\r\nSTARTTLS\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n");
+  auto request = w.session.take_dns_request();
+  BOOST_REQUIRE(request);
+  Verdict v = Verdict::pass();
+  v.rule = "tempfail";
+  v.undecided = true;
+  w.session.dns_verdict(request->generation, v);
+  w.pump();
+  BOOST_TEST(w.count_verb("STARTTLS") == 0);
+  BOOST_TEST(w.count_verb("RCPT") == 1);
+  BOOST_TEST(w.replies()[2] == "454 TLS not available due to local problem (#4.3.0)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
