@@ -131,7 +131,10 @@ cat >"$TMP/udp.pl" <<'PERL'
 # udp.pl MODE PORTFILE: a UDP server on 127.0.0.1, port chosen by the kernel and
 # written to PORTFILE. MODE blackhole: reads and never answers. MODE servfail:
 # answers every query with SERVFAIL (question echoed, no records). MODE half:
-# answers every A query with 127.0.0.1 at once and never answers the others.
+# answers every A query with 127.0.0.1 at once and never answers the others. MODE tc:
+# answers every A query truncated (TC) with the records 192.0.2.1 and 192.0.2.2, and
+# 127.0.0.1 too when the name's first label is "with"; every other query with NODATA;
+# logs "query TYPE NAME edns SIZE" (the EDNS0 UDP size asked for, or "none") on stderr.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -148,6 +151,31 @@ for (;;) {
   next unless defined $peer && length($q) >= 12;
   next if $mode eq 'blackhole';
   my (undef, $flags) = unpack 'nn', $q;
+  if ($mode eq 'tc') {
+    my ($p, @labels) = (12);
+    while ($p < length $q) {
+      my $n = ord substr($q, $p, 1);
+      push @labels, lc substr($q, $p + 1, $n) if $n;
+      $p += 1 + $n;
+      last if $n == 0;
+    }
+    next if $p + 4 > length $q;
+    my ($qtype) = unpack 'n', substr($q, $p, 2);
+    my ($arcount) = unpack 'n', substr($q, 10, 2);
+    my $edns = 'none';
+    $edns = unpack 'n', substr($q, $p + 7, 2)
+      if $arcount && length $q >= $p + 9 && substr($q, $p + 4, 3) eq "\0\0\x29";
+    print STDERR "query $qtype ", join('.', @labels), " edns $edns\n";
+    my @addrs = $qtype == 1 ? ([192, 0, 2, 1], [192, 0, 2, 2]) : ();
+    push @addrs, [127, 0, 0, 1] if $qtype == 1 && @labels && $labels[0] eq 'with';
+    $q = substr($q, 0, $p + 4);  # header and question only
+    my $tc = $qtype == 1 ? 0x0200 : 0;
+    substr($q, 2, 2) = pack 'n', 0x8000 | ($flags & 0x7900) | 0x0400 | $tc | 0x0080;
+    substr($q, 4, 8) = pack 'nnnn', 1, scalar @addrs, 0, 0;
+    $q .= pack('nnnNn', 0xc00c, 1, 1, 60, 4) . pack('C4', @$_) for @addrs;
+    $s->send($q, 0, $peer);
+    next;
+  }
   if ($mode eq 'half') {
     my $p = 12;
     while ($p < length $q) {
@@ -305,6 +333,14 @@ ZONE=(
   --host-record=test.tld,198.51.100.99
 )
 
+# many.test: 100 A records, 127.0.0.1 among them (too many for 1,232 bytes, few enough
+# for 4,096); big.test: 300 (too many even for 4,096: dnsmasq answers truncated)
+{
+  echo "127.0.0.1 many.test"
+  for i in $(seq 1 99); do echo "10.1.0.$i many.test"; done
+  for i in $(seq 0 299); do echo "10.2.$((i / 256)).$((i % 256)) big.test"; done
+} >"$TMP/many.hosts"
+
 DNSLOG=$TMP/dnsmasq.log
 # start_dnsmasq: on a free random port; sets DNSPORT
 start_dnsmasq() {
@@ -318,6 +354,7 @@ start_dnsmasq() {
       --bind-interfaces --listen-address=127.0.0.1 --port="$port" --pid-file= "${user[@]}" \
       --local=/test/ --local=/tld/ --server="/servfail.test/127.0.0.1#$SFPORT" \
       --log-queries --log-facility="$DNSLOG" "${ZONE[@]}" \
+      --addn-hosts="$TMP/many.hosts" --edns-packet-max=4096 \
       </dev/null >"$TMP/dnsmasq.out" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do
@@ -532,13 +569,15 @@ fi
 udp_server blackhole && BHPORT=$UDPPORT
 udp_server servfail && SFPORT=$UDPPORT
 udp_server half && HALFPORT=$UDPPORT
-if [ -z "${BHPORT:-}" ] || [ -z "${SFPORT:-}" ] || [ -z "${HALFPORT:-}" ] || ! start_dnsmasq; then
+udp_server tc && TCPORT=$UDPPORT
+if [ -z "${BHPORT:-}" ] || [ -z "${SFPORT:-}" ] || [ -z "${HALFPORT:-}" ] ||
+  [ -z "${TCPORT:-}" ] || ! start_dnsmasq; then
   echo "not ok - start the DNS servers"
   sed 's/^/#   /' "$TMP/dnsmasq.out" "$DNSLOG" "$TMP"/udp-*.log 2>/dev/null | head -n 20
   echo "0 passed, 1 failed"
   exit 1
 fi
-echo "# dnsmasq on 127.0.0.1:$DNSPORT, blackhole :$BHPORT, servfail :$SFPORT, half :$HALFPORT"
+echo "# dnsmasq on 127.0.0.1:$DNSPORT, blackhole :$BHPORT, servfail :$SFPORT, half :$HALFPORT, tc :$TCPORT"
 
 R_MAL='553 sorry, malformed HELO/EHLO hostname (#5.7.1)'
 R_NOTSOLVE='553 sorry, invalid host name in HELO/EHLO command. (#5.7.1)'
@@ -1183,6 +1222,107 @@ timeout 30 "$HC" -x >"$D/hc.out" 2>&1
 rc=$?
 [ "$rc" = 100 ] || fail "exit $rc, want 100"
 grep -q 'usage' "$D/hc.out" || fail "no usage line"
+finish
+
+# --- 13. one-letter top-level labels, bare addresses, large answers ------------------------------------
+dns_mark
+refused "GNLR: EHLO mail.example.c (one-letter top-level label) is malformed" mail.example.c \
+  "$R_MAL" HELO_DNS_CHECK=
+haslog "$LOG" "malformed HELO/EHLO [mail.example.c] from [127.0.0.1]"
+expect_no_queries
+finish
+
+begin "helocheck: B and a.b (one-letter top-level label) is malformed"
+hc a.b 192.0.2.50 BL
+hc_reply "$R_MAL"
+finish
+
+dns_mark
+refused "N: bare address 198.51.100.7 (in moreipme) is ours, no DNS query" 198.51.100.7 "$R_OURS" \
+  HELO_DNS_CHECK=NL
+haslog "$LOG" "HELO [198.51.100.7] is a local domain but IP [127.0.0.1] is not a RELAYCLIENT"
+haslog "$LOG" "$B_OURS"
+expect_no_queries
+finish
+
+begin "helocheck: N and a bare \$TCPLOCALIP is ours"
+hc 192.0.2.1 192.0.2.50 NL TCPLOCALIP=192.0.2.1
+hc_reply "$R_OURS"
+finish
+begin "helocheck: N and a bare IPv6 address in moreipme (2001:DB8:0::7) is ours"
+hc 2001:DB8:0::7 192.0.2.50 NL
+hc_reply "$R_OURS"
+finish
+begin "helocheck: N and a bare loopback address"
+hc 127.0.0.1 192.0.2.50 NL
+hc_reply "$R_LOCALHOST"
+finish
+begin "helocheck: N and a bare address that is not ours passes, logged as not the client's"
+hc 198.51.100.70 192.0.2.50 NL
+hc_reply "250 ok"
+haslog "$D/hc.out" "HELO [198.51.100.70] doesn't match IP [192.0.2.50]" 192.0.2.50
+finish
+begin "helocheck: GNLR and a bare address: G finds it malformed first"
+hc 198.51.100.7 192.0.2.50 ""
+hc_reply "$R_MAL"
+finish
+
+accepted "BLT: EHLO many.test (100 A records, 127.0.0.1 among them) passes" many.test \
+  HELO_DNS_CHECK=BLT
+no_blocks
+hasntlog "$LOG" "temporary failed"
+hasntlog "$LOG" "doesn't match"
+finish
+
+begin "helocheck: many.test, all 100 A records in one EDNS0 answer"
+hc many.test 10.1.0.99 BDT
+hc_reply "250 ok"
+n=$(log_of "$D/hc.out" x 10.1.0.99 | grep -c '^debug: address ')
+[ "$n" = 100 ] || fail "$n addresses, want 100"
+log_of "$D/hc.out" x 10.1.0.99 | grep -aq '^debug: A: found, AAAA: no data' ||
+  fail "no untruncated A answer"
+finish
+
+begin "helocheck: RES_OPTIONS udpbuf:512 does not turn EDNS0 off"
+hc udpbuf.tc.test 192.0.2.50 AL "RES_OPTIONS=port:$TCPORT udpbuf:512"
+hc_reply "250 ok"
+grep -aq '^query 1 udpbuf\.tc\.test edns 4096$' "$TMP/udp-tc.log" ||
+  fail "no A query with an EDNS0 UDP size of 4096: $(grep -a udpbuf "$TMP/udp-tc.log" | head -n 2)"
+finish
+
+begin "helocheck: big.test (300 A records, truncated even at 4096 bytes) resolves for A"
+hc big.test 192.0.2.50 ADT
+hc_reply "250 ok"
+log_of "$D/hc.out" x 192.0.2.50 | grep -aq '^debug: A: found (truncated), AAAA: no data' ||
+  fail "no truncated A answer"
+n=$(log_of "$D/hc.out" x 192.0.2.50 | grep -c '^debug: address 10\.2\.')
+if [ "$n" -le 200 ] || [ "$n" -ge 300 ]; then fail "$n addresses held, want 201-299"; fi
+finish
+
+begin "helocheck: big.test, client not among the records held: BT gives 451"
+hc big.test 10.9.9.9 BLT
+hc_reply "$R_TEMP"
+haslog "$D/hc.out" "HELO [big.test] DNS CHECK for IP [10.9.9.9] temporary failed" 10.9.9.9
+finish
+
+accepted "BLT: a truncated answer that holds the client's IP passes (EHLO with.tc.test)" \
+  with.tc.test -t 5 HELO_DNS_CHECK=BLT "RES_OPTIONS=port:$TCPORT"
+no_blocks
+hasntlog "$LOG" "temporary failed"
+grep -aq '^query 1 with\.tc\.test edns 4096$' "$TMP/udp-tc.log" ||
+  fail "no A query with an EDNS0 UDP size of 4096: $(grep -a with "$TMP/udp-tc.log" | head -n 2)"
+finish
+
+refused "BLT: a truncated answer without the client's IP: 451 (EHLO without.tc.test)" \
+  without.tc.test "$R_TEMP" -t 5 HELO_DNS_CHECK=BLT "RES_OPTIONS=port:$TCPORT"
+haslog "$LOG" "HELO [without.tc.test] DNS CHECK for IP [127.0.0.1] temporary failed"
+finish
+
+begin "helocheck: a truncated answer without the client's IP, without T: let go"
+hc without.tc.test 192.0.2.50 BL "RES_OPTIONS=port:$TCPORT"
+hc_reply "250 ok"
+haslog "$D/hc.out" "HELO [without.tc.test] DNS CHECK for IP [192.0.2.50] temporary failed, but let it go" \
+  192.0.2.50
 finish
 
 echo "$PASSED passed, $FAILED failed"
