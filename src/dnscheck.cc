@@ -177,17 +177,28 @@ std::optional<IpAddr> address_of(std::string_view name) {
   return IpAddr::parse(name);
 }
 
-// N and B for a name that is an address: it is its own address, no DNS is asked.
-Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address) {
+// N's comparison of one address the name stands for; loopback is only logged.
+bool address_is_ours(const DnsContext& ctx, Decision& d, const IpAddr& addr) {
+  if (addr.is_loopback()) {
+    d.info("HELO [" + d.name() + "] resolves to loopback [" + addr.text() + "], let it go");
+    return false;
+  }
+  if (!contains(ctx.local_addresses, addr)) return false;
+  return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
+                           "] is not a RELAYCLIENT");
+}
+
+// N and B for a name that is an address: it is its own address, no DNS is asked. An
+// address literal of loopback is refused (SPEC §9); a bare one counts as a name that
+// resolves to loopback, as helodnscheck's gethostbyname() makes it: logged, let go.
+Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address, bool literal) {
   const DnsFlags& f = ctx.flags;
   if (f.N && !ctx.relayclient) {
-    if (address.is_loopback()) {
+    if (literal && address.is_loopback()) {
       if (d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
         return d.finish();
-    } else if (contains(ctx.local_addresses, address)) {
-      if (d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                            "] is not a RELAYCLIENT"))
-        return d.finish();
+    } else if (address_is_ours(ctx, d, address)) {
+      return d.finish();
     }
   }
   bool match = ctx.client && *ctx.client == address;
@@ -209,16 +220,9 @@ bool name_is_ours(const DnsContext& ctx, Decision& d, const std::string& key) {
 // N's comparison of the addresses; loopback is only logged (SPEC §5.2). A truncated answer
 // is judged by the addresses it holds: N looks for ours among them, the client's IP is B's.
 bool resolves_to_ours(const DnsContext& ctx, Decision& d, const Lookup& a, const Lookup& aaaa) {
-  for (const Lookup* l : {&a, &aaaa}) {
-    for (const IpAddr& addr : l->addresses) {
-      if (addr.is_loopback()) {
-        d.info("HELO [" + d.name() + "] resolves to loopback [" + addr.text() + "], let it go");
-      } else if (contains(ctx.local_addresses, addr)) {
-        return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                                 "] is not a RELAYCLIENT");
-      }
-    }
-  }
+  for (const Lookup* l : {&a, &aaaa})
+    for (const IpAddr& addr : l->addresses)
+      if (address_is_ours(ctx, d, addr)) return true;
   return false;
 }
 
@@ -259,7 +263,8 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
     if (!ok && d.fail("G", kMalformed, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
       return d.finish();
   }
-  if (auto address = address_of(name)) return decide_address(ctx, d, *address);
+  if (auto address = address_of(name))
+    return decide_address(ctx, d, *address, address_literal(name).has_value());
 
   Resolution r = resolution(a, aaaa, time_up);
   if (r != Resolution::pending) {

@@ -1253,8 +1253,13 @@ begin "helocheck: N and a bare IPv6 address in moreipme (2001:DB8:0::7) is ours"
 hc 2001:DB8:0::7 192.0.2.50 NL
 hc_reply "$R_OURS"
 finish
-begin "helocheck: N and a bare loopback address"
+begin "helocheck: N and a bare loopback address resolves to loopback: logged, let go (as helodnscheck)"
 hc 127.0.0.1 192.0.2.50 NL
+hc_reply "250 ok"
+haslog "$D/hc.out" "HELO [127.0.0.1] resolves to loopback [127.0.0.1], let it go" 192.0.2.50
+finish
+begin "helocheck: N and the address literal [127.0.0.1] is refused (SPEC 9)"
+hc '[127.0.0.1]' 192.0.2.50 NL
 hc_reply "$R_LOCALHOST"
 finish
 begin "helocheck: N and a bare address that is not ours passes, logged as not the client's"

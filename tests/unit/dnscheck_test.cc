@@ -364,11 +364,14 @@ BOOST_AUTO_TEST_CASE(bare_address_table) {
       {"N", "192.0.2.25", "192.0.2.10", "192.0.2.25", kOurs},
       {"N", "::ffff:192.0.2.25", "192.0.2.10", "192.0.2.25", kOurs},
       {"N", "192.0.2.26", "192.0.2.10", "192.0.2.25", "pass"},
-      // loopback, as for an address literal
-      {"N", "127.0.0.1", "192.0.2.10", nullptr, kLocalhost},
-      {"N", "127.9.9.9", "192.0.2.10", nullptr, kLocalhost},
-      {"N", "::1", "192.0.2.10", nullptr, kLocalhost},
-      {"N", "::ffff:127.0.0.1", "192.0.2.10", nullptr, kLocalhost},
+      // a bare loopback address resolves to loopback: let go (SPEC 5.2), as helodnscheck
+      {"N", "127.0.0.1", "192.0.2.10", nullptr, "pass"},
+      {"N", "127.9.9.9", "192.0.2.10", nullptr, "pass"},
+      {"N", "::1", "192.0.2.10", nullptr, "pass"},
+      {"N", "::ffff:127.0.0.1", "192.0.2.10", nullptr, "pass"},
+      // an address literal of loopback is refused (SPEC 9)
+      {"N", "[127.0.0.1]", "192.0.2.10", nullptr, kLocalhost},
+      {"N", "[IPv6:::1]", "192.0.2.10", nullptr, kLocalhost},
       {"NLB", "192.0.2.10", "192.0.2.10", nullptr, kMalformed},  // B implies G
       // G: a bare address is malformed, before N can see it
       {"GN", "198.51.100.7", "192.0.2.10", nullptr, kMalformed},
