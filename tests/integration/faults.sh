@@ -20,8 +20,8 @@
 #  - no sanitizer or valgrind report in helowrap's stderr;
 #  - it ends within a stated bound after the event that must end it (else: hang);
 #  - while the session is open, /proc/PID/fd of helowrap is exactly 0 and 1 (the
-#    client's socket), 2, the two pipes to the child, and the udns socket when DNS
-#    was asked; the child has the other ends on 0 and 1 and no socket or other pipe;
+#    client's socket), 2, the two pipes to the child, both ends of the SIGCHLD
+#    self-pipe, and the udns socket when DNS was asked; the child has the other ends on 0 and 1 and no socket or other pipe;
 #  - no zombie child for more than a moment, no child left after helowrap ended;
 #  - VmHWM of the helowrap process within MEM_BOUND (measured; see below; the volume
 #    cases run again with the release build and its tight bound);
@@ -302,10 +302,11 @@ wait_child() {
   return 1
 }
 
-# check_fds DIR NAME DNS: helowrap has 0/1 (one socket), 2, two pipes and DNS (0 or 1)
-# UDP sockets; its child has the pipes' other ends on 0 and 1, no socket, no other pipe
+# check_fds DIR NAME DNS: helowrap has 0/1 (one socket), 2, two pipes to the child, both
+# ends of one pipe of its own (SIGCHLD's self-pipe) and DNS (0 or 1) UDP sockets; its
+# child has the pipes' other ends on 0 and 1, no socket, no other pipe
 check_fds() {
-  local d=$1 name=$2 dns=$3 pid l n t s0 s1 pipes=0 socks=0 other=0 kid kl kp=0 ks=0
+  local d=$1 name=$2 dns=$3 pid l n t s0 s1 pipes=0 socks=0 other=0 kid kl kp=0 ks=0 selfpipe
   pid=$(cat "$d/$name.pid" 2>/dev/null)
   if [ -z "$pid" ] || ! [ -d "/proc/$pid" ]; then
     fail "$name: helowrap gone before the fd check"
@@ -329,9 +330,11 @@ check_fds() {
       *) other=$((other + 1)) ;;
     esac
   done <<<"$l"
+  # the self-pipe: a pipe helowrap holds on two fds
+  selfpipe=$(awk '$1 > 2 && $2 ~ /^pipe:/ { n[$2]++ } END { for (p in n) if (n[p] == 2) c++; print c + 0 }' <<<"$l")
   if [[ $s0 != socket:* ]] || [ "$s0" != "$s1" ] || ! grep -q '^2 ' <<<"$l" ||
-    [ "$pipes" != 2 ] || [ "$socks" != "$dns" ] || [ "$other" != 0 ]; then
-    fail "$name: helowrap's fds are not 0/1 (client) + 2 + 2 pipes + $dns DNS socket:"
+    [ "$pipes" != 4 ] || [ "$selfpipe" != 1 ] || [ "$socks" != "$dns" ] || [ "$other" != 0 ]; then
+    fail "$name: helowrap's fds are not 0/1 (client) + 2 + 2 pipes + a self-pipe + $dns DNS socket:"
     while read -r n t; do DIAG+=("  $n -> $t"); done <<<"$l"
   fi
   if [ -n "$kid" ]; then
@@ -722,7 +725,7 @@ case_silent() {
       # the pipe to the child's stdin is closed: 0, 1, 2 and the pipe from the child
       local l
       l=$(fd_list "$HWPID")
-      [ "$(grep -c ' pipe:' <<<"$l")" = 1 ] || fail "after the client left, helowrap still holds $(grep -c ' pipe:' <<<"$l") pipes (want 1: the child's input closed)"
+      [ "$(grep -c ' pipe:' <<<"$l")" = 3 ] || fail "after the client left, helowrap still holds $(grep -c ' pipe:' <<<"$l") pipe fds (want 3: the child's output and the self-pipe; its input closed)"
       echo "# silent: after the client left, helowrap's fds: $(tr '\n' ' ' <<<"$l")"
       c0=$(cpu "$HWPID")
       sleep 1
@@ -862,6 +865,83 @@ case_client_data() {
     show "$d/$v/c.out" "$d/$v/c.err" "$SRVLOG"
   done
   stray qs-middata
+  finish
+}
+
+# exit_watch PID PREFIX: every 0.1 s until PID (helowrap) is gone: whether its child
+# has exited (PREFIX.kidgone: $EPOCHREALTIME when it was first seen a zombie or gone),
+# how many samples saw it a zombie (PREFIX.kidz) and when PID was first seen exited
+# (PREFIX.hwgone); bash builtins only
+exit_watch() {
+  local pid=$1 p=$2 kid='' line st z=0 gone='' nap
+  exec {nap}<> <(:)
+  : >"$p.kidz"
+  for (( ; ; )); do
+    if ! read -r line 2>/dev/null <"/proc/$pid/stat"; then break; fi
+    st=${line##*) }
+    [ "${st%% *}" = Z ] && break # exited; tcpserver has not reaped it yet
+    [ -n "$kid" ] || read -r kid _ <"/proc/$pid/task/$pid/children" 2>/dev/null
+    if [ -n "$kid" ]; then
+      if read -r line 2>/dev/null <"/proc/$kid/stat"; then
+        st=${line##*) }
+        if [ "${st%% *}" = Z ]; then
+          z=$((z + 1))
+          echo "$z" >"$p.kidz"
+          [ -n "$gone" ] || { gone=$EPOCHREALTIME && echo "$gone" >"$p.kidgone"; }
+        fi
+      elif [ -z "$gone" ]; then
+        gone=$EPOCHREALTIME
+        echo "$gone" >"$p.kidgone"
+      fi
+    fi
+    read -r -t 0.1 -u "$nap" _
+  done
+  echo "$EPOCHREALTIME" >"$p.hwgone"
+  exec {nap}>&-
+}
+
+case_deaf() {
+  local tmo=2
+  begin "deaf client (4 KB receive buffer, 3 MB pipelined, never reads), server timeout $tmo s: the server is reaped at once (never a zombie), helowrap drops the client $tmo s after it (control/timeoutsmtpd)"
+  have_bins || { finish; return; }
+  local d=$TMP/deaf qs w lived
+  mkdir -p "$d/ctl"
+  cp "$CTL/badhelo" "$d/ctl/"
+  echo "$tmo" >"$d/ctl/timeoutsmtpd"
+  qs=$(qs_link "$d" qs-deaf)
+  # 3 MB of refused RCPTs: 11 MB of 553s, more than every buffer on the way holds (the
+  # kernel lets helowrap's socket buffer grow to tcp_wmem's 4 MB)
+  perl -e 'print "EHLO bad.example.org\r\nMAIL FROM:<a\@x>\r\n"; print "RCPT TO:<v\@x.org>\r\n" for 1 .. 175000' >"$d/in"
+  srv_start deaf env QMAILSIM_TIMEOUT=$tmo "${HWCMD[@]}" -c "$d/ctl" "$qs" || { fail "no server"; finish; return; }
+  # the client never reads, not even after its last write: it waits until helowrap ended
+  FC_RCVBUF=4096 sess_start "$d" c "D:$d/in" "g:$d/ended" q
+  if sess_attach "$d" c; then
+    exit_watch "$HWPID" "$d/c" &
+    w=$!
+    # qmailsim times out writing ($tmo s), then helowrap gives the client $tmo s: the
+    # bound is generous on purpose, the measured times are checked below
+    wait_end "$d" c $((4 * tmo + 5))
+    wait "$w"
+  fi
+  touch "$d/ended"
+  sess_done "$d" c
+  srv_stop
+  stray qs-deaf
+  if [ -s "$d/c.kidgone" ] && [ -s "$d/c.hwgone" ]; then
+    lived=$(awk -v a="$(cat "$d/c.kidgone")" -v b="$(cat "$d/c.hwgone")" 'BEGIN { printf "%.2f", b - a }')
+    echo "# deaf: helowrap lived $lived s after the server exited (timeoutsmtpd $tmo s)"
+    # the sampling (0.1 s) and the scheduling of two shared CPUs: 1 s margin (3 under valgrind)
+    le "$lived" $((tmo + TSCALE)) || fail "helowrap lived $lived s after the server exited (want <= $tmo s + $TSCALE s)"
+    le $((tmo - 1)).5 "$lived" || fail "helowrap dropped the client $lived s after the server exited, before the $tmo s of control/timeoutsmtpd"
+  else
+    fail "the server's exit was not seen while helowrap lived (kidgone: $(cat "$d/c.kidgone" 2>/dev/null), hwgone: $(cat "$d/c.hwgone" 2>/dev/null))"
+  fi
+  expect_eq "samples in which the server was a zombie" "$(cat "$d/c.kidz" 2>/dev/null)" ""
+  expect_eq "exit status (qmailsim's, after its write timeout)" "$(status "$d" c)" 1
+  check "helowrap logged the drop" has "$SRVLOG" "client took no byte for $tmo s after the server exited: dropped"
+  log_clean "$SRVLOG"
+  grep -av ' badhelo: <' "$SRVLOG" >"$d/srvlog.short"
+  show "$d/c.err" "$d/c.times" "$d/srvlog.short"
   finish
 }
 
