@@ -25,6 +25,21 @@ Verb verb_of(std::string_view word) {
   return Verb::other;
 }
 
+bool could_be_verb(std::string_view line, const char* verb) {
+  // Every piece after a CR or NUL, with leading blanks and NULs skipped, is a candidate.
+  static constexpr std::string_view blanks(" \t\0", 3);
+  static constexpr std::string_view separators("\r\0", 2);
+  for (;;) {
+    std::size_t start = line.find_first_not_of(blanks);
+    if (start == std::string_view::npos) return false;
+    line.remove_prefix(start);
+    if (starts_with_nocase(line, verb)) return true;
+    std::size_t sep = line.find_first_of(separators);
+    if (sep == std::string_view::npos) return false;
+    line.remove_prefix(sep + 1);
+  }
+}
+
 }  // namespace
 
 CommandLine split_command(std::string_view line) {
@@ -40,17 +55,5 @@ CommandLine split_command(std::string_view line) {
   return {verb_of(verb), arg};
 }
 
-bool could_be_rcpt(std::string_view line) {
-  // Every piece after a CR or NUL, with leading blanks and NULs skipped, is a candidate.
-  static constexpr std::string_view blanks(" \t\0", 3);
-  static constexpr std::string_view separators("\r\0", 2);
-  for (;;) {
-    std::size_t start = line.find_first_not_of(blanks);
-    if (start == std::string_view::npos) return false;
-    line.remove_prefix(start);
-    if (starts_with_nocase(line, "rcpt")) return true;
-    std::size_t sep = line.find_first_of(separators);
-    if (sep == std::string_view::npos) return false;
-    line.remove_prefix(sep + 1);
-  }
-}
+bool could_be_rcpt(std::string_view line) { return could_be_verb(line, "rcpt"); }
+bool could_be_bdat(std::string_view line) { return could_be_verb(line, "bdat"); }

@@ -16,3 +16,6 @@ CommandLine split_command(std::string_view line);
 // True when some plausible server could take `line` for a RCPT command, even though qmail
 // would not (leading blanks, "RCPTTO:", a CR inside the line). Over-blocking is harmless.
 bool could_be_rcpt(std::string_view line);
+
+// The same for BDAT, which helowrap never forwards (SPEC §3.8).
+bool could_be_bdat(std::string_view line);

@@ -11,6 +11,8 @@ constexpr std::string_view kCrLf = "\r\n";
 constexpr const char* kBadHeloReply = "553 sorry, your HELO host name has been denied (#5.7.1)";
 constexpr const char* kStartTlsRefused = "454 TLS not available due to local problem (#4.3.0)";
 constexpr const char* kBareLf = "451 See https://cr.yp.to/docs/smtplf.html.";
+constexpr const char* kLineTooLong = "500 sorry, line too long (#5.5.2)";
+constexpr const char* kUnimplemented = "502 unimplemented (#5.5.1)";  // qmail-smtpd's own
 
 std::string_view without_line_end(std::string_view raw) {
   if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
@@ -55,11 +57,11 @@ void SmtpSession::process_client() {
       return;
     }
     if (from_client_.empty() || server_closed_) return;
-    if (to_server_.size() >= kBufferLimit || to_client_.size() >= kBufferLimit) return;
+    if (to_server_.size() >= kBufferLimit || owed_to_client() >= kBufferLimit) return;
     if (pending_.size() >= kPendingLimit) return;
     bool progressed = false;
-    if (client_tail_ != Tail::none) {
-      progressed = stream_client_tail();
+    if (skipping_client_tail_) {
+      progressed = skip_client_tail();
     } else {
       switch (mode_) {
         case Mode::command: progressed = step_command(); break;
@@ -77,17 +79,11 @@ void SmtpSession::process_client() {
   }
 }
 
-bool SmtpSession::stream_client_tail() {
+bool SmtpSession::skip_client_tail() {
   std::string_view in = from_client_.view();
   std::size_t lf = in.find('\n');
-  std::size_t n = lf == std::string_view::npos ? in.size() : lf + 1;
-  if (client_tail_ == Tail::forward) to_server_.append(in.substr(0, n));
-  from_client_.consume(n);
-  if (lf != std::string_view::npos) {
-    client_tail_ = Tail::none;
-    if (barrier_after_tail_) mode_ = Mode::waiting;
-    barrier_after_tail_ = false;
-  }
+  from_client_.consume(lf == std::string_view::npos ? in.size() : lf + 1);
+  if (lf != std::string_view::npos) skipping_client_tail_ = false;
   return true;
 }
 
@@ -113,6 +109,8 @@ bool SmtpSession::step_command() {
   return handle_command(line->first, line->second);
 }
 
+// Only a line judged whole is forwarded (SPEC §3.3a); a line that any server could take
+// for RCPT or BDAT is judged as one, whatever qmail-smtpd would make of it.
 bool SmtpSession::handle_command(std::string_view raw, bool complete) {
   std::string_view text = complete ? raw.substr(0, raw.size() - 1) : raw;
   CommandLine cmd = split_command(text);
@@ -124,61 +122,79 @@ bool SmtpSession::handle_command(std::string_view raw, bool complete) {
       return true;
     }
   }
+  if (could_be_bdat(text)) {  // a server would read the announced bytes as data
+    answer_line(raw.size(), complete, kUnimplemented);
+    return true;
+  }
+  if (!complete) {
+    if (cmd.verb == Verb::helo || cmd.verb == Verb::ehlo) note_helo(cmd.arg, false);
+    replace_line(raw.size(), false, kLineTooLong);
+    return true;
+  }
   switch (cmd.verb) {
     case Verb::helo:
     case Verb::ehlo:
-      note_helo(cmd.arg, complete);
+      note_helo(cmd.arg, true);
       expect(cmd.verb == Verb::ehlo ? Expect::ehlo : Expect::pass);
-      forward_line(raw, complete, false);
+      forward_line(raw, false);
       return true;
     case Verb::data:
       if (config_.hold_data_for_header && dns_pending()) return false;
       expect(Expect::data);
-      forward_line(raw, complete, true);
+      forward_line(raw, true);
       return true;
     case Verb::auth:
       expect(Expect::auth);
-      forward_line(raw, complete, true);
+      forward_line(raw, true);
       return true;
     case Verb::starttls: {
       const Verdict& v = rcpt_verdict();
       if (v.is_pending()) return false;
       // Inside TLS helowrap sees nothing: only a client already judged good may go there.
       if (v.is_block() || v.undecided || !helo_seen_) {  // in clear text it can be refused
-        from_client_.consume(raw.size());
-        if (!complete) client_tail_ = Tail::drop;
-        expect(Expect::local, kStartTlsRefused);
+        answer_line(raw.size(), true, kStartTlsRefused);
         return true;
       }
       expect(Expect::starttls);
-      forward_line(raw, complete, true);
+      forward_line(raw, true);
       return true;
     }
     case Verb::rcpt:
     case Verb::other:
       expect(Expect::pass);
-      forward_line(raw, complete, false);
+      forward_line(raw, false);
       return true;
   }
   return true;
 }
 
-void SmtpSession::forward_line(std::string_view raw, bool complete, bool barrier) {
+void SmtpSession::forward_line(std::string_view raw, bool barrier) {
   to_server_.append(raw);
   from_client_.consume(raw.size());
-  if (complete) {
-    if (barrier) mode_ = Mode::waiting;
-  } else {
-    client_tail_ = Tail::forward;
-    barrier_after_tail_ = barrier;
-  }
+  if (barrier) mode_ = Mode::waiting;
+}
+
+void SmtpSession::drop_line(std::size_t line_size, bool complete) {
+  from_client_.consume(line_size);
+  if (!complete) skipping_client_tail_ = true;
+}
+
+// The server gets NOOP in the line's place, so that its reply keeps its place in the
+// pipeline; the client gets `reply` instead of the server's.
+void SmtpSession::replace_line(std::size_t line_size, bool complete, const std::string& reply) {
+  drop_line(line_size, complete);
+  to_server_.append("NOOP\r\n");
+  expect(Expect::replace, reply);
+}
+
+// helowrap answers the line itself, in its turn among the server's replies.
+void SmtpSession::answer_line(std::size_t line_size, bool complete, const std::string& reply) {
+  drop_line(line_size, complete);
+  expect(Expect::local, reply);
 }
 
 void SmtpSession::refuse_rcpt(const Verdict& verdict, std::size_t line_size, bool complete) {
-  from_client_.consume(line_size);
-  if (!complete) client_tail_ = Tail::drop;
-  to_server_.append("NOOP\r\n");  // keeps the server's reply in its place in the pipeline
-  expect(Expect::replace, verdict.reply);
+  replace_line(line_size, complete, verdict.reply);
   for (const auto& event : verdict.rcpt_log) log(event);
 }
 
@@ -259,7 +275,13 @@ bool SmtpSession::step_auth_response() {
     return false;
   }
   expect(Expect::auth);
-  forward_line(line->first, line->second, true);
+  if (line->second) {
+    forward_line(line->first, true);
+  } else {  // RFC 4954: "*" cancels the exchange; the server leaves AUTH and says so
+    drop_line(line->first.size(), false);
+    to_server_.append("*\r\n");
+    mode_ = Mode::waiting;
+  }
   return true;
 }
 
@@ -441,16 +463,23 @@ void SmtpSession::end_reply_line(bool final) {
   std::uint8_t text = front.text;
   if (--front.count == 0) pending_.pop_front();
   reply_done(e, text);
+  if (reply_code_ == "221") return end_session();  // the server is closing (QUIT)
   drain_local_replies();
   process_client();
 }
 
+// Nothing more goes to either side; what is in to_client() is the last the client gets.
+void SmtpSession::end_session() {
+  mode_ = Mode::ended;
+  pending_.clear();
+  promised_ = 0;
+  from_client_.clear();
+  from_server_.clear();
+}
+
 void SmtpSession::reply_done(Expect e, std::uint8_t text) {
   switch (e) {
-    case Expect::replace:
-      to_client_.append(texts_[text]);
-      to_client_.append(kCrLf);
-      break;
+    case Expect::replace: send_promised(text); break;
     case Expect::data:
       if (reply_code_ == "354") start_message(); else mode_ = Mode::command;
       break;
@@ -487,6 +516,7 @@ void SmtpSession::expect(Expect e, const std::string& text) {
     while (i < texts_.size() && texts_[i] != text) ++i;
     if (i == texts_.size()) texts_.push_back(text);
     id = static_cast<std::uint8_t>(i);
+    promised_ += texts_[i].size() + kCrLf.size();
   }
   if (!pending_.empty() && pending_.back().expect == e && pending_.back().text == id &&
       pending_.back().count < UINT32_MAX)
@@ -499,12 +529,15 @@ void SmtpSession::expect(Expect e, const std::string& text) {
 void SmtpSession::drain_local_replies() {
   while (!pending_.empty() && pending_.front().expect == Expect::local) {
     Pending& front = pending_.front();
-    for (std::uint32_t i = 0; i < front.count; ++i) {
-      to_client_.append(texts_[front.text]);
-      to_client_.append(kCrLf);
-    }
+    for (std::uint32_t i = 0; i < front.count; ++i) send_promised(front.text);
     pending_.pop_front();
   }
+}
+
+void SmtpSession::send_promised(std::uint8_t text) {
+  to_client_.append(texts_[text]);
+  to_client_.append(kCrLf);
+  promised_ -= texts_[text].size() + kCrLf.size();
 }
 
 void SmtpSession::sent_to_server(std::size_t n) {

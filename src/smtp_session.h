@@ -33,7 +33,10 @@ struct DnsRequest {
 class SmtpSession {
  public:
   static constexpr std::size_t kBufferLimit = 64 * 1024;  // per direction, in and out
-  static constexpr std::size_t kLineLimit = 16 * 1024;    // longer lines are streamed
+  // A longer command line is never forwarded (SPEC §3.3a). exim cuts its command lines at
+  // 16,384 bytes before the LF and runs the rest as a new command; so this limit must not
+  // exceed that.
+  static constexpr std::size_t kLineLimit = 16 * 1024;
   static constexpr std::size_t kPendingLimit = 4096;      // runs of unanswered commands
 
   explicit SmtpSession(SessionConfig config);
@@ -56,19 +59,23 @@ class SmtpSession {
   // Output. After writing n bytes of a queue, report it so that work held back resumes.
   const ByteQueue& to_server() const { return to_server_; }
   const ByteQueue& to_client() const { return to_client_; }
+  // What the client is owed: bytes queued plus the replies helowrap has promised itself
+  // (local answers, 553s for NOOPs). The session takes no client command past kBufferLimit.
+  std::size_t owed_to_client() const { return to_client_.size() + promised_; }
   void sent_to_server(std::size_t n);
   void sent_to_client(std::size_t n);
   std::vector<std::string> take_log();
 
   // Nothing more will be written to the server: close its input once to_server() is empty.
   bool server_input_done() const;
-  // helowrap ended the session itself (bare LF in a message): deliver to_client() and stop.
+  // The session is over (a bare LF in a message, or the server's 221): deliver to_client()
+  // and stop; nothing more is read from either side.
   bool ended() const { return mode_ == Mode::ended; }
 
  private:
   enum class Mode { command, waiting, message, auth_response, blind, ended };
   enum class Expect : std::uint8_t { pass, replace, ehlo, data, auth, starttls, local };
-  enum class Tail : std::uint8_t { none, forward, drop };
+  enum class Tail : std::uint8_t { none, forward, drop };  // the rest of an over-long line
   struct Pending {  // `count` consecutive commands awaiting the same kind of reply
     Expect expect;
     std::uint8_t text;  // index into texts_ (replace, local)
@@ -80,9 +87,12 @@ class SmtpSession {
   bool step_command();
   bool step_message();
   bool step_auth_response();
-  bool stream_client_tail();
+  bool skip_client_tail();
   bool handle_command(std::string_view line, bool complete);
-  void forward_line(std::string_view line, bool complete, bool barrier);
+  void forward_line(std::string_view line, bool barrier);
+  void replace_line(std::size_t line_size, bool complete, const std::string& reply);
+  void answer_line(std::size_t line_size, bool complete, const std::string& reply);
+  void drop_line(std::size_t line_size, bool complete);
   void refuse_rcpt(const Verdict& verdict, std::size_t line_size, bool complete);
   void note_helo(std::string_view name, bool complete);
   void log_helo(const Verdict& verdict);
@@ -96,9 +106,11 @@ class SmtpSession {
   void ehlo_line(std::string_view raw, std::string_view text, bool complete, bool final);
   void end_reply_line(bool final);
   void reply_done(Expect expect, std::uint8_t text);
+  void end_session();
 
   void expect(Expect e, const std::string& text = {});
   void drain_local_replies();
+  void send_promised(std::uint8_t text);
   void log(std::string event) { log_.push_back(config_.log.line(event)); }
 
   SessionConfig config_;
@@ -106,13 +118,13 @@ class SmtpSession {
   ByteQueue from_client_, from_server_, to_server_, to_client_;
   std::deque<Pending> pending_;
   std::vector<std::string> texts_;
+  std::size_t promised_ = 0;  // bytes of the replace and local replies still in pending_
   std::vector<std::string> log_;
   bool client_closed_ = false;
   bool server_closed_ = false;
 
-  // a client line longer than kLineLimit, after its head
-  Tail client_tail_ = Tail::none;
-  bool barrier_after_tail_ = false;
+  // the rest of a client line longer than kLineLimit is dropped up to its LF
+  bool skipping_client_tail_ = false;
   // the message scanner: qmail-smtpd's blast() states (1: at the start of a line)
   int body_state_ = 1;
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of the session fuzzer (tests/fuzz/corpus/seed-*).
 
-An input is: one setup byte (blocking mode = b % 3: none, after HELO, always; lenient
-server = (b // 3) % 2), the client's byte stream as a 2-byte little-endian length and the
+An input is: one setup byte (blocking mode = b % 3: none, after HELO, always; server =
+(b // 3) % 3: qmail-smtpd, qmail-smtpd lenient about bare LF, exim's framing), the client's byte stream as a 2-byte little-endian length and the
 bytes, then operations of 3 bytes each (op % 6, then a 2-byte count): 0 client writes,
 1 server reads, 2 server writes, 3 client reads, 4 DNS answers, 5 client closes.
 """
@@ -24,6 +24,15 @@ STREAMS = {
     "long-line": HELO + b"NOOP " + b"x" * 20000 + b"\r\n" + MAIL + b"RCPT TO:<" + b"y" * 17000 + b">\r\n",
     "bdat": HELO + MAIL + RCPT + b"BDAT 20 LAST\r\nRCPT TO:<x@y>\r\n1234\r\n",
 }
+# The attacks of issue 9, behind each server model (setup 7: after HELO, exim framing).
+ATTACKS = {
+    "exim-long-line": HELO + MAIL + b"NOOP " + b"x" * 16380 + b"RCPT TO:<victim@example.org>\r\nDATA\r\nx\r\n.\r\n",
+    "exim-bdat": HELO + MAIL + b"BDAT 3\r\nXYZRCPT TO:<victim@example.org>\r\nDATA\r\nx\r\n.\r\n",
+    "local-flood": HELO + MAIL + (b"STARTTLS\r\nBDAT 1\r\n" + RCPT) * 600,
+    "after-quit": HELO + b"QUIT\r\nSTARTTLS\r\nSTARTTLS\r\nBDAT 1\r\n" + RCPT,
+    "long-auth": b"EHLO good.example\r\nAUTH LOGIN\r\n" + b"A" * 17000 + b"\r\nNOOP\r\n",
+}
+STREAMS.update(ATTACKS)
 # Every end-of-data variant some server could take for the end of the message.
 SMUGGLING = [b"\n.\n", b"\n.\r\n", b"\r\n.\n", b"\r.\r", b"\r\n.\r", b"\r\n.\rX", b"\r\n.\r\r\n",
              b"\n..\n", b"\r\n\x00.\r\n"]
@@ -47,6 +56,7 @@ here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 os.makedirs(here, exist_ok=True)
 for name, stream in STREAMS.items():
     for sched_name, sched in SCHEDULES.items():
-        for setup in (0, 1, 2, 4):  # none, after HELO, always; after HELO + lenient server
+        setups = (0, 1, 2, 4, 7) if name in ATTACKS or name in ("long-line", "bdat") else (0, 1, 2, 4)
+        for setup in setups:  # none, after HELO, always; after HELO + lenient; + exim
             with open(os.path.join(here, f"seed-{name}-{sched_name}-{setup}"), "wb") as f:
                 f.write(encode(setup, stream, sched))

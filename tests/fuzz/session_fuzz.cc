@@ -1,13 +1,16 @@
 // Differential fuzzer for the I/O-free session (issue 6): arbitrary client bytes, arbitrary
-// read splits and timings, a model qmail-smtpd (strict, or lenient about bare LF) behind.
+// read splits and timings, a model qmail-smtpd (strict, or lenient about bare LF) or a
+// model of exim's framing (16,384-byte command lines, BDAT swallowing its bytes) behind.
 // The oracle fails when
-//   - a blocked client's RCPT reaches the model server,
+//   - a blocked client's RCPT, or any BDAT, reaches the model server,
 //   - the client gets a server reply out of order, twice, or not at all, or a reply that
 //     neither the server nor helowrap should have sent,
 //   - a message reaches the server altered (every queued message is a verbatim piece of
 //     what the client sent),
 //   - the client sees an EHLO keyword helowrap must hide,
-//   - a buffer grows past its bound.
+//   - the client gets anything after the reply to QUIT,
+//   - exim would frame a line that helowrap forwarded differently from qmail-smtpd,
+//   - a buffer, or what helowrap owes the client, grows past its bound.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -45,15 +48,21 @@ class Choices {
   std::size_t size_, pos_ = 0;
 };
 
+const std::string kLineTooLong = "500 sorry, line too long (#5.5.2)";
+const std::string kUnimplemented = "502 unimplemented (#5.5.1)";
+
 [[noreturn]] void fail(const char* what, const std::string& detail = {}) {
   std::fprintf(stderr, "ORACLE FAILURE: %s %s\n", what, detail.c_str());
   std::abort();
 }
 
 enum class Blocking { none, after_helo, always };
+enum class Server { strict, lenient, exim };
 
 struct Run {
-  Run(Blocking blocking, bool lenient, BadHelo* badhelo) : blocking(blocking), server(lenient) {
+  Run(Blocking blocking, Server kind, BadHelo* badhelo)
+      : blocking(blocking), server(kind == Server::lenient) {
+    server.exim = kind == Server::exim;
     SessionConfig c;
     c.log = LogPrefix(1, "192.0.2.1");
     if (blocking == Blocking::after_helo) c.badhelo = badhelo;
@@ -103,6 +112,8 @@ struct Run {
     const std::size_t bound = 2 * SmtpSession::kBufferLimit + SmtpSession::kLineLimit + 64;
     if (session->to_server().size() > bound) fail("to_server over its bound");
     if (session->to_client().size() > bound) fail("to_client over its bound");
+    if (session->owed_to_client() > bound) fail("owed to the client over its bound");
+    if (server.cut_lines > 0) fail("exim cut a line helowrap forwarded");
   }
 
   // Everything that can move, moves; the client has said all it will say.
@@ -135,6 +146,8 @@ struct Run {
   }
 
   void check_rcpts() const {
+    for (const auto& line : server.lines)
+      if (could_be_bdat(line)) fail("BDAT reached the server", line);
     if (blocking == Blocking::none) return;
     bool helo = blocking == Blocking::always;
     for (std::size_t i = 0; i < server.lines.size(); ++i) {
@@ -156,7 +169,7 @@ struct Run {
       if (lf == std::string::npos) fail("reply line without LF", got.substr(pos));
       std::string line = got.substr(pos, lf - pos);
       pos = lf + 1;
-      if (ended) fail("a reply after helowrap ended the session", line);
+      if (ended) fail("a reply after the session ended", line);
       if (line.size() < 5 || line[line.size() - 1] != '\r') fail("malformed reply line", line);
       line.pop_back();
       std::string keyword = line.substr(4, line.find(' ', 4) - 4);
@@ -167,9 +180,10 @@ struct Run {
         std::size_t n = std::stoul(line.substr(hash + 2));
         if (n != next) fail("server reply out of order, twice or lost", line + " wanted #" + std::to_string(next));
         ++next;
-      } else if (line.compare(0, 4, "553 ") == 0) {
-        ++next;  // the reply to the NOOP sent in the RCPT's place
-      } else if (line.compare(0, 4, "454 ") == 0) {
+        if (line.compare(0, 4, "221 ") == 0) ended = true;
+      } else if (line.compare(0, 4, "553 ") == 0 || line == kLineTooLong) {
+        ++next;  // the reply to the NOOP sent in the line's place
+      } else if (line.compare(0, 4, "454 ") == 0 || line == kUnimplemented) {
       } else if (line == "451 See https://cr.yp.to/docs/smtplf.html.") {
         ended = true;
       } else {
@@ -202,8 +216,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Choices in(data, size);
   unsigned setup = in.byte();
   auto blocking = static_cast<Blocking>(setup % 3);
-  bool lenient = (setup / 3) % 2;
-  Run run(blocking, lenient, &block_every_helo);
+  auto server = static_cast<Server>((setup / 3) % 3);
+  Run run(blocking, server, &block_every_helo);
   run.client = in.piece(65535);
   while (in.remaining() > 0) {
     unsigned op = in.byte() % 6;

@@ -1,6 +1,10 @@
 // A model of an unpatched qmail-smtpd for tests, free of I/O: fed bytes, it answers as
 // qmail-smtpd's commands() and blast() would (SPEC Appendix A) and records what it got.
+// With `exim` set it frames command lines as exim does: a line of more than 16,384 bytes
+// before its LF is cut there and the rest runs as a new command, and `BDAT n` is answered
+// (503: CHUNKING was not offered) and then swallows n bytes whatever the reply said.
 #pragma once
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +20,8 @@ class QmailModel {
   // tell which server reply reached the client, and in what order.
   bool number_replies = false;
   std::vector<std::string> ehlo_extra;  // keywords added inside the EHLO reply
+  bool exim = false;
+  static constexpr std::size_t kEximLineLimit = 16384;
 
   std::string greeting() {
     std::string out;
@@ -28,6 +34,7 @@ class QmailModel {
     std::string out;
     for (char c : bytes) {
       if (dead_) break;
+      if (bdat_left_ > 0) { --bdat_left_; continue; }
       if (in_data_) data_byte(c, out); else command_byte(c, out);
     }
     return out;
@@ -39,10 +46,19 @@ class QmailModel {
   std::vector<std::string> raw_messages;  // the same, as received (stuffed, with the dot line)
   std::size_t replies = 0;            // replies written, the greeting included
   bool dead_ = false;                 // exited (QUIT or bare LF)
+  std::size_t cut_lines = 0;          // exim: lines cut at kEximLineLimit
 
  private:
   void command_byte(char c, std::string& out) {
+    if (exim && c != '\n' && line_.size() == kEximLineLimit) {
+      ++cut_lines;
+      command(out);
+    }
     if (c != '\n') { line_ += c; return; }
+    command(out);
+  }
+
+  void command(std::string& out) {
     std::string line = line_;
     line_.clear();
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -72,6 +88,10 @@ class QmailModel {
     } else if (verb == "NOOP") say(out, "250 ok");
     else if (verb == "RSET") { reset(); say(out, "250 flushed"); }
     else if (verb == "QUIT") { say(out, "221 model.test"); dead_ = true; }
+    else if (exim && verb == "BDAT") {
+      say(out, "503 BDAT command used when CHUNKING not advertised");
+      bdat_left_ = std::strtoul(line.c_str() + std::min<std::size_t>(line.size(), 5), nullptr, 10);
+    }
     else say(out, "502 unimplemented (#5.5.1)");
   }
 
@@ -137,6 +157,7 @@ class QmailModel {
   }
 
   bool lenient_;
+  std::size_t bdat_left_ = 0;
   std::string line_;
   bool mail_ = false, rcpt_ = false, in_data_ = false;
   int state_ = 1;
