@@ -684,15 +684,17 @@ case_bigreply() {
 }
 
 case_burst() {
-  begin "downstream answers a long pipeline in one burst and exits (100,000 refused RCPTs, QUIT): every reply delivered, 553s and the 221"
+  begin "downstream answers a long pipeline in bursts and exits after the last (100,000 refused RCPTs, QUIT): every reply delivered, 553s and the 221"
   have_bins || { finish; return; }
   local d=$TMP/burst
   mkdir -p "$d"
   perl -e 'print "EHLO bad.example.org\r\nMAIL FROM:<a\@x>\r\n"; print "RCPT TO:<u$_\@example.com>\r\n" for 1 .. 100000; print "QUIT\r\n"' >"$d/in"
   srv_start burst env FAULTS_RECORD="$d/rec" "${HWCMD[@]}" -c "$CTL" perl "$HERE/faults-down.pl" burst ||
     { fail "no server"; finish; return; }
-  # the server's 800 KB of replies keep the pipe full until it exits: when its end of
-  # output arrives, helowrap still holds up to 64 KB of its replies, unprocessed
+  # helowrap stops reading the client when the 553s it owes reach its output bound (SPEC
+  # 3.9), so the server's input runs dry every thousand RCPTs or so and it answers them in
+  # a burst; the last burst ends with the 221 and the server's exit at once: when its end
+  # of output arrives, helowrap still holds replies it has not processed
   sess_start "$d" c r "f:$d/in" R:100004 e
   sess_attach "$d" c && wait_end "$d" c 20
   sess_done "$d" c
