@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
+#include <limits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,5 +42,23 @@ ControlStatus control_readfile(const std::string& path, std::vector<ControlLine>
   std::string contents;
   ControlStatus status = control_readraw(path, contents);
   if (status == ControlStatus::ok) lines = control_parse(contents);
+  return status;
+}
+
+void control_scan_ulong(std::string_view contents, unsigned long& value) {
+  constexpr unsigned long kMax = std::numeric_limits<unsigned long>::max();
+  std::size_t i = 0;
+  unsigned long n = 0;
+  for (; i < contents.size() && contents[i] >= '0' && contents[i] <= '9'; ++i) {
+    unsigned long digit = static_cast<unsigned long>(contents[i] - '0');
+    n = n > (kMax - digit) / 10 ? kMax : n * 10 + digit;
+  }
+  if (i > 0) value = n;
+}
+
+ControlStatus control_readint(const std::string& path, unsigned long& value) {
+  std::string contents;
+  ControlStatus status = control_readraw(path, contents);
+  if (status == ControlStatus::ok) control_scan_ulong(contents, value);
   return status;
 }

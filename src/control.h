@@ -36,3 +36,11 @@ void each_control_line(std::string_view contents, F&& f) {
 
 // Reads a whole control file. A missing file is not an error (and leaves `contents` empty).
 ControlStatus control_readraw(const std::string& path, std::string& contents);
+
+// The number at the start of `contents` as qmail's control_readint() reads a control file's
+// first line (scan_ulong: leading decimal digits). Without a leading digit `value` is left
+// as it is. Saturates instead of wrapping around.
+void control_scan_ulong(std::string_view contents, unsigned long& value);
+
+// A numeric control file such as control/timeoutsmtpd; a missing file leaves `value` as is.
+ControlStatus control_readint(const std::string& path, unsigned long& value);

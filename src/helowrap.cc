@@ -8,6 +8,8 @@
 #include <string>
 #include <unistd.h>
 
+#include "child_watch.h"
+#include "control.h"
 #include "policy.h"
 #include "relay.h"
 #include "session_setup.h"
@@ -60,16 +62,33 @@ bool parse_options(int argc, char** argv, Options& opt) {
   temporary_failure(log, std::string("unable to run ") + prog[0] + ": " + std::strerror(errno));
 }
 
+// qmail-smtpd's write timeout (control/timeoutsmtpd, 1200 s when missing), read as
+// qmail-smtpd reads it; an unreadable file is a temporary failure, as it is for qmail-smtpd.
+unsigned long server_write_timeout(const Options& opt, const LogPrefix& log) {
+  unsigned long seconds = 1200;
+  std::string path = opt.control_dir + "/timeoutsmtpd";
+  if (control_readint(path, seconds) == ControlStatus::unreadable)
+    temporary_failure(log, "unable to read controls: " + path + ": " + std::strerror(errno));
+  return seconds;
+}
+
 // Runs prog on two pipes and relays; returns prog's exit status.
 int run_watched(char** prog, const Options& opt, const Policy& policy, const LogPrefix& log,
                 struct sigaction inherited_sigpipe) {
+  RelayOptions relay_options;
+  relay_options.log = log;
+  relay_options.write_timeout = server_write_timeout(opt, log);
   SmtpSession session(session_config(policy, log));
   std::string error;
   auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), session, error);
   if (policy.dns && !dns) temporary_failure(log, "DNS: " + error);
+  relay_options.dns = dns.get();
   int to_child[2], from_child[2];
   if (pipe2(to_child, O_CLOEXEC) == -1 || pipe2(from_child, O_CLOEXEC) == -1)
     temporary_failure(log, std::string("unable to create pipe: ") + std::strerror(errno));
+  ChildWatch watch;
+  if (!watch.start())
+    temporary_failure(log, std::string("unable to watch the child: ") + std::strerror(errno));
   pid_t child = fork();
   if (child == -1) temporary_failure(log, std::string("unable to fork: ") + std::strerror(errno));
   if (child == 0) {
@@ -79,7 +98,7 @@ int run_watched(char** prog, const Options& opt, const Policy& policy, const Log
   }
   close(to_child[0]);
   close(from_child[1]);
-  return relay(session, to_child[1], from_child[0], child, dns.get());
+  return relay(session, Child{child, to_child[1], from_child[0], &watch}, relay_options);
 }
 
 int helowrap_main(int argc, char** argv) {

@@ -1,17 +1,26 @@
 #include "relay.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dns_driver.h"
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr int kClientIn = 0;
 constexpr int kClientOut = 1;
+// A write timeout of more than 30 years is no timeout; the cap keeps the clock arithmetic
+// clear of overflow.
+constexpr unsigned long kTimeoutCap = 1000000000;
 
 void set_nonblocking(int fd) {
   int flags = fcntl(fd, F_GETFL);
@@ -42,16 +51,176 @@ ssize_t write_some(int fd, const ByteQueue& data) {
   return w;
 }
 
-int exit_status_of(pid_t child) {
-  int status = 0;
-  while (waitpid(child, &status, 0) == -1)
-    if (errno != EINTR) return 111;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 111;
+// Milliseconds until `t`, rounded up, for poll; 0 when it has passed.
+int ms_until(Clock::time_point t) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(t - Clock::now());
+  auto ms = std::max<long long>(0, left.count() + 1);
+  return static_cast<int>(std::min<long long>(ms, INT_MAX));
 }
 
-struct Ends {
-  bool client_in = true, client_out = true, server_in = true, server_out = true;
+class Relay {
+ public:
+  Relay(SmtpSession& session, const Child& child, const RelayOptions& options)
+      : session_(session), child_(child), options_(options) {}
+  int run();
+
+ private:
+  bool done();
+  bool poll_once();
+  void handle_events();
+  void write_to_client();
+  void write_to_server();
+  void child_exited();
+  void close_server_input();
+  void restart_stall_timer();
+  int poll_timeout() const;
+
+  SmtpSession& session_;
+  const Child& child_;
+  const RelayOptions& options_;
+  bool client_in_ = true, client_out_ = true, server_in_ = true, server_out_ = true;
+  // Set when the child has exited: the client must take a byte before then.
+  std::optional<Clock::time_point> give_up_at_;
+
+  pollfd fds_[6];
+  int nfds_ = 0;
+  int i_cin_ = -1, i_sout_ = -1, i_dns_ = -1, i_child_ = -1;
 };
+
+int Relay::run() {
+  set_nonblocking(kClientIn);
+  set_nonblocking(kClientOut);
+  set_nonblocking(child_.to);
+  set_nonblocking(child_.from);
+  // A larger pipe lets a message body go to the server in fewer, larger writes (fewer
+  // wake-ups of both processes). 256 KB: the kernel charges pipes to the user (qmaild),
+  // and past pipe-user-pages-soft it would shrink qmail-smtpd's own pipes. Where the
+  // system refuses, the default size serves.
+  fcntl(child_.to, F_SETPIPE_SZ, 1 << 18);
+  // An exit before the loop started has left its byte in the watch's pipe.
+  while (!done() && poll_once()) {
+    handle_events();
+    // Write what there is now, without waiting for poll to say so: a would-block write
+    // costs one system call, a poll round more costs two and a context switch.
+    write_to_client();
+    write_to_server();
+  }
+  write_log(session_.take_log());
+  if (server_in_) close(child_.to);
+  if (server_out_) close(child_.from);
+  return child_.watch->wait(child_.pid);
+}
+
+// Hands the DNS results to the session, closes the server's input when due; true when the
+// session is over.
+bool Relay::done() {
+  if (options_.dns) {  // before the poll set is built: these may hand the session a verdict
+    while (auto request = session_.take_dns_request()) options_.dns->start(*request);
+    options_.dns->tick();
+  }
+  write_log(session_.take_log());
+
+  if (!client_out_) session_.sent_to_client(session_.to_client().size());  // discard
+  if (server_in_ && session_.server_input_done() &&
+      (session_.to_server().empty() || !server_out_))
+    close_server_input();  // the server sees end of input and finishes
+  if (!server_out_ && (session_.to_client().empty() || !client_out_)) return true;
+  if (give_up_at_ && Clock::now() >= *give_up_at_) {
+    write_log({options_.log.line("client took no byte for " +
+                                 std::to_string(options_.write_timeout) +
+                                 " s after the server exited: dropped")});
+    return true;
+  }
+  return false;
+}
+
+int Relay::poll_timeout() const {
+  int timeout = options_.dns ? options_.dns->timeout_ms() : -1;
+  if (give_up_at_) {
+    int left = ms_until(*give_up_at_);
+    timeout = timeout == -1 ? left : std::min(timeout, left);
+  }
+  return timeout;
+}
+
+// Waits for something to do; false if poll fails (logged: the session ends).
+bool Relay::poll_once() {
+  nfds_ = 0;
+  i_cin_ = i_sout_ = i_dns_ = i_child_ = -1;
+  auto add = [&](int fd, short events) {
+    fds_[nfds_] = {fd, events, 0};
+    return nfds_++;
+  };
+  if (client_in_ && session_.client_room() > 0) i_cin_ = add(kClientIn, POLLIN);
+  if (client_out_ && !session_.to_client().empty()) add(kClientOut, POLLOUT);
+  if (server_in_ && !session_.to_server().empty()) add(child_.to, POLLOUT);
+  if (server_out_ && session_.server_room() > 0) i_sout_ = add(child_.from, POLLIN);
+  if (options_.dns && options_.dns->fd() != -1) i_dns_ = add(options_.dns->fd(), POLLIN);
+  if (!child_.watch->exited()) i_child_ = add(child_.watch->fd(), POLLIN);
+
+  if (poll(fds_, static_cast<nfds_t>(nfds_), poll_timeout()) != -1 || errno == EINTR)
+    return true;
+  write_log({options_.log.line(std::string("poll failed: ") + std::strerror(errno))});
+  return false;
+}
+
+void Relay::handle_events() {
+  auto ready = [&](int i) { return i != -1 && fds_[i].revents != 0; };
+  if (ready(i_child_) && child_.watch->reap(child_.pid)) child_exited();
+  if (ready(i_dns_)) options_.dns->readable();
+  if (ready(i_sout_) &&
+      !read_into(child_.from, session_.server_room(),
+                 [&](std::string_view b) { session_.from_server(b); })) {
+    server_out_ = false;
+    session_.server_closed();
+  }
+  if (ready(i_cin_) &&
+      !read_into(kClientIn, session_.client_room(),
+                 [&](std::string_view b) { session_.from_client(b); })) {
+    client_in_ = false;
+    session_.client_closed();
+  }
+}
+
+// The server is gone: nothing reads its input any more, and what it wrote is delivered
+// under its own write timeout.
+void Relay::child_exited() {
+  if (server_in_) close_server_input();
+  restart_stall_timer();
+}
+
+// qmail-smtpd's timeoutwrite gives each write the whole timeout: so does helowrap, from the
+// server's exit and from each byte the client takes.
+void Relay::restart_stall_timer() {
+  unsigned long seconds = std::min(options_.write_timeout, kTimeoutCap);
+  give_up_at_ = Clock::now() + std::chrono::seconds(seconds);
+}
+
+void Relay::close_server_input() {
+  close(child_.to);
+  server_in_ = false;
+}
+
+void Relay::write_to_client() {
+  if (!client_out_ || session_.to_client().empty()) return;
+  ssize_t w = write_some(kClientOut, session_.to_client());
+  if (w == -1) {  // the client is gone: let the server see end of input and finish
+    client_out_ = client_in_ = false;
+    session_.client_closed();
+    return;
+  }
+  session_.sent_to_client(static_cast<std::size_t>(w));
+  if (w > 0 && give_up_at_) restart_stall_timer();
+}
+
+void Relay::write_to_server() {
+  if (!server_in_ || session_.to_server().empty()) return;
+  ssize_t w = write_some(child_.to, session_.to_server());
+  if (w == -1)  // the server stopped reading; its output tells the rest
+    close_server_input();
+  else
+    session_.sent_to_server(static_cast<std::size_t>(w));
+}
 
 }  // namespace
 
@@ -65,83 +234,6 @@ bool write_all(int fd, std::string_view s) {
   return true;
 }
 
-int relay(SmtpSession& session, int to_child, int from_child, pid_t child, DnsDriver* dns) {
-  set_nonblocking(kClientIn);
-  set_nonblocking(kClientOut);
-  set_nonblocking(to_child);
-  set_nonblocking(from_child);
-  // A larger pipe lets a message body go to the server in fewer, larger writes (fewer
-  // wake-ups of both processes). 256 KB: the kernel charges pipes to the user (qmaild),
-  // and past pipe-user-pages-soft it would shrink qmail-smtpd's own pipes. Where the
-  // system refuses, the default size serves.
-  fcntl(to_child, F_SETPIPE_SZ, 1 << 18);
-  Ends open;
-
-  for (;;) {
-    if (dns) {  // before the poll set is built: these may hand the session a verdict
-      while (auto request = session.take_dns_request()) dns->start(*request);
-      dns->tick();
-    }
-    write_log(session.take_log());
-
-    if (!open.client_out) session.sent_to_client(session.to_client().size());  // discard
-    if (open.server_in && session.server_input_done() &&
-        (session.to_server().empty() || !open.server_out)) {
-      close(to_child);  // the server sees end of input and finishes
-      open.server_in = false;
-    }
-    if (!open.server_out && (session.to_client().empty() || !open.client_out)) break;
-
-    pollfd fds[5];
-    int n = 0;
-    int i_cin = -1, i_sout = -1, i_dns = -1;
-    auto add = [&](int fd, short events) { fds[n] = {fd, events, 0}; return n++; };
-    if (open.client_in && session.client_room() > 0) i_cin = add(kClientIn, POLLIN);
-    if (open.client_out && !session.to_client().empty()) add(kClientOut, POLLOUT);
-    if (open.server_in && !session.to_server().empty()) add(to_child, POLLOUT);
-    if (open.server_out && session.server_room() > 0) i_sout = add(from_child, POLLIN);
-    if (dns && dns->fd() != -1) i_dns = add(dns->fd(), POLLIN);
-    int timeout = dns ? dns->timeout_ms() : -1;
-
-    if (poll(fds, static_cast<nfds_t>(n), timeout) == -1 && errno != EINTR) break;
-    auto ready = [&](int i) { return i != -1 && fds[i].revents != 0; };
-
-    if (ready(i_dns)) dns->readable();
-    if (ready(i_sout) &&
-        !read_into(from_child, session.server_room(),
-                   [&](std::string_view b) { session.from_server(b); })) {
-      open.server_out = false;
-      session.server_closed();
-    }
-    if (ready(i_cin) &&
-        !read_into(kClientIn, session.client_room(),
-                   [&](std::string_view b) { session.from_client(b); })) {
-      open.client_in = false;
-      session.client_closed();
-    }
-    // Write what there is now, without waiting for poll to say so: a would-block write
-    // costs one system call, a poll round more costs two and a context switch.
-    if (open.client_out && !session.to_client().empty()) {
-      ssize_t w = write_some(kClientOut, session.to_client());
-      if (w == -1) {  // the client is gone: let the server see end of input and finish
-        open.client_out = open.client_in = false;
-        session.client_closed();
-      } else {
-        session.sent_to_client(static_cast<std::size_t>(w));
-      }
-    }
-    if (open.server_in && !session.to_server().empty()) {
-      ssize_t w = write_some(to_child, session.to_server());
-      if (w == -1) {  // the server stopped reading; its output tells the rest
-        close(to_child);
-        open.server_in = false;
-      } else {
-        session.sent_to_server(static_cast<std::size_t>(w));
-      }
-    }
-  }
-  write_log(session.take_log());
-  if (open.server_in) close(to_child);
-  if (open.server_out) close(from_child);
-  return exit_status_of(child);
+int relay(SmtpSession& session, const Child& child, const RelayOptions& options) {
+  return Relay(session, child, options).run();
 }

@@ -19,9 +19,15 @@
 //                         the final ".\r\n"
 //   QMAILSIM_DIE_AFTER=N  after reading N command lines, flush the replies
 //                         given so far and exit 1 without answering line N
+//   QMAILSIM_TIMEOUT=N    qmail-smtpd's control/timeoutsmtpd: a read that waits
+//                         N seconds for input gets "451 timeout (#4.4.2)" and
+//                         exit 1 (qmail's die_alarm); a write that cannot go on
+//                         for N seconds exits 1 (timeoutwrite fails, die_write)
+//   QMAILSIM_SLOW=N       the greeting is given N seconds late (decimals
+//                         allowed): a server whose reply is late
 //
 // Exit status: 0 after QUIT; 1 on EOF or read error (qmail's die_read), after
-// a bare LF in a message (451) and for QMAILSIM_DIE_AFTER.
+// a bare LF in a message (451), for QMAILSIM_DIE_AFTER and on a timeout.
 
 #include <cerrno>
 #include <cstdlib>
@@ -30,6 +36,8 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace {
@@ -40,6 +48,7 @@ std::vector<std::string> ehlo_last;
 int record_fd = -1;
 std::string msgdir;
 long die_after = -1;
+int timeout_ms = -1;  // QMAILSIM_TIMEOUT; -1: none
 long lines_read = 0;
 unsigned long msgcount = 0;
 
@@ -51,12 +60,26 @@ size_t inlen = 0;
 bool seenmail = false;
 unsigned long rcptcount = 0;
 
+// Waits until fd is ready for `events`; false after timeout_ms without.
+bool ready_in_time(int fd, short events) {
+  pollfd p = {fd, events, 0};
+  for (;;) {
+    int r = poll(&p, 1, timeout_ms);
+    if (r > 0) return true;
+    if (r == 0) return false;
+    if (errno != EINTR) return true;  // let the read or write report it
+  }
+}
+
+// With a timeout, stdin and stdout are non-blocking: a read or write waits in poll,
+// for at most the timeout.
 void writeall(int fd, const char* p, size_t n) {
   while (n > 0) {
     ssize_t w = write(fd, p, n);
     if (w < 0) {
       if (errno == EINTR) continue;
-      _exit(1);  // client gone
+      if (errno == EAGAIN && ready_in_time(fd, POLLOUT)) continue;
+      _exit(1);  // client gone, or it took nothing for the whole timeout
     }
     p += w;
     n -= static_cast<size_t>(w);
@@ -81,9 +104,16 @@ char get() {
   if (inpos == inlen) {
     flush();
     ssize_t r;
-    do {
+    for (;;) {
       r = read(0, inbuf, sizeof inbuf);
-    } while (r < 0 && errno == EINTR);
+      if (r >= 0) break;
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN) break;
+      if (!ready_in_time(0, POLLIN)) {
+        out("451 timeout (#4.4.2)\r\n");
+        finish(1);
+      }
+    }
     if (r <= 0) _exit(1);
     if (record_fd >= 0) writeall(record_fd, inbuf, static_cast<size_t>(r));
     inpos = 0;
@@ -310,6 +340,17 @@ int main() {
   if (const char* d = std::getenv("QMAILSIM_MSGDIR"); d != nullptr) msgdir = d;
   if (const char* n = std::getenv("QMAILSIM_DIE_AFTER"); n != nullptr && *n != '\0')
     die_after = std::strtol(n, nullptr, 10);
+  if (const char* t = std::getenv("QMAILSIM_TIMEOUT"); t != nullptr && *t != '\0') {
+    timeout_ms = static_cast<int>(std::strtol(t, nullptr, 10) * 1000);
+    for (int fd = 0; fd <= 1; ++fd) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  }
+  if (const char* slow = std::getenv("QMAILSIM_SLOW"); slow != nullptr && *slow != '\0') {
+    double seconds = std::strtod(slow, nullptr);
+    time_t whole = static_cast<time_t>(seconds);
+    timespec ts = {whole, static_cast<long>((seconds - static_cast<double>(whole)) * 1e9)};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
+    }
+  }
   out("220 " + host + " ESMTP\r\n");
   commands();
 }

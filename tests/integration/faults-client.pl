@@ -12,6 +12,8 @@
 #   s:TEXT    send TEXT (escapes \r \n \t \0 \\ \xHH) in one go
 #   f:FILE    send the contents of FILE
 #   z:N       send N bytes of 'y' (no LF), 1 MB per write
+#   D:FILE    send the contents of FILE deaf: write only, never read (a client that
+#             pipelines and never takes a reply); a failed write ends it ("@wdead")
 #   r         read one complete reply (up to a final line "DDD " or "DDD")
 #   R:N       read N complete replies
 #   l:N:TEXT  N times: send TEXT, read one complete reply (lock step)
@@ -117,6 +119,24 @@ sub send_filler {
   }
 }
 
+sub send_deaf {
+  my $d = shift;
+  my $off = 0;
+  while (!$wdead && $off < length $d) {
+    my (undef, $w) = IO::Select->select(undef, IO::Select->new($s), undef, 1);
+    if ($w && @$w) {
+      my $n = syswrite($s, $d, length($d) - $off, $off);
+      if (defined $n) { $off += $n; $lastprog = time }
+      elsif (!$!{EAGAIN}) {
+        print STDERR "client: write: $! at ", stamp(), "\n";
+        print $tf stamp(), " \@wdead\n";
+        $wdead = 1;
+      }
+    }
+    if (time - $lastprog > 60) { print STDERR "client: timeout\n"; exit 3 }
+  }
+}
+
 sub read_replies {
   my $want = shift;
   while ($want > 0) {
@@ -148,6 +168,13 @@ for my $step (@steps) {
     send_data(defined $d ? $d : '');
   }
   elsif ($step =~ /^z:(\d+)\z/) { send_filler($1) }
+  elsif ($step =~ /^D:(.*)\z/s) {
+    open my $f, '<', $1 or die "client: $1: $!\n";
+    binmode $f;
+    local $/;
+    my $d = <$f>;
+    send_deaf(defined $d ? $d : '');
+  }
   elsif ($step eq 'r') { read_replies(1) }
   elsif ($step =~ /^R:(\d+)\z/) { read_replies($1) }
   elsif ($step =~ /^l:(\d+):(.*)\z/s) {

@@ -14,9 +14,11 @@
 #             "221 bye" for QUIT and exit 0)
 #   big       1 MB reply lines: the greeting, an EHLO keyword line, the reply to NOOP
 #             and to anything not MAIL, EHLO or QUIT
-#   burst     a greeting, then reads everything up to the QUIT line without answering,
-#             then writes all the replies (qmail-smtpd's, as for qmailsim) and the 221 in
-#             one burst and exits 0 at once
+#   burst     a greeting, then holds its replies (qmail-smtpd's, as for qmailsim) while
+#             input keeps coming: it writes them only when a read would block (as
+#             qmail's saferead flushes; RFC 2920: a server that waits for input with
+#             replies unsent deadlocks a client that waits for them) and, at the QUIT
+#             line, writes what it holds and the 221 in one burst and exits 0 at once
 #   silent    reads nothing, writes nothing, sleeps ARG seconds (default 5), exits 0
 #   eofwait   writes nothing; reads to EOF and exits 0
 #   sink      writes a greeting, reads and discards everything; at EOF writes the byte
@@ -56,6 +58,13 @@ sub line {
     print $rec $chunk if $rec;
     $in .= $chunk;
   }
+}
+
+# true when a read from STDIN would not block
+sub input_ready {
+  my $r = '';
+  vec($r, fileno(STDIN), 1) = 1;
+  return select($r, undef, undef, 0) > 0;
 }
 
 sub verb { my ($v) = split / /, $_[0], 2; $v =~ s/[\r\n]+\z//; return lc $v }
@@ -115,7 +124,10 @@ if ($mode eq 'lf' || $mode eq 'nocrlf') {
 if ($mode eq 'burst') {
   out("220 down.test ESMTP\r\n");
   my ($replies, $mail) = ('', 0);
-  while (defined(my $l = line())) {
+  for (;;) {
+    if (length $replies && index($in, "\n") < 0 && !input_ready()) { out($replies); $replies = '' }
+    my $l = line();
+    last unless defined $l;
     my $v = verb($l);
     if ($v eq 'quit') { out($replies, "221 down.test\r\n"); exit 0 }
     if ($v eq 'ehlo') { $replies .= "250-down.test\r\n250-PIPELINING\r\n250 8BITMIME\r\n"; $mail = 0 }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,39 @@ BOOST_AUTO_TEST_CASE(missing_unreadable_and_present_files) {
   BOOST_REQUIRE(lines.size() == 1u);
   BOOST_TEST(lines[0].text == "^a");
   std::remove((d + "/badhelo").c_str());
+  rmdir((d + "/adir").c_str());
+  rmdir(dir);
+}
+
+BOOST_AUTO_TEST_CASE(reads_a_number_like_qmail_control_readint) {
+  auto scan = [](std::string_view contents) {
+    unsigned long value = 1200;
+    control_scan_ulong(contents, value);
+    return value;
+  };
+  BOOST_TEST(scan("30\n") == 30u);
+  BOOST_TEST(scan("30 seconds\n") == 30u);  // scan_ulong stops at the first non-digit
+  BOOST_TEST(scan("0\n") == 0u);
+  BOOST_TEST(scan("") == 1200u);  // no digit: the default stays
+  BOOST_TEST(scan(" 30\n") == 1200u);
+  BOOST_TEST(scan("\n30\n") == 1200u);  // only the first line counts
+  BOOST_TEST(scan("-5\n") == 1200u);
+  BOOST_TEST(scan("99999999999999999999999999\n") == std::numeric_limits<unsigned long>::max());
+}
+
+BOOST_AUTO_TEST_CASE(readint_missing_unreadable_and_present) {
+  char dir[] = "/tmp/helowrap-control-XXXXXX";
+  BOOST_REQUIRE(mkdtemp(dir) != nullptr);
+  std::string d(dir);
+  unsigned long value = 1200;
+  BOOST_TEST((control_readint(d + "/timeoutsmtpd", value) == ControlStatus::missing));
+  BOOST_TEST(value == 1200u);
+  BOOST_REQUIRE(mkdir((d + "/adir").c_str(), 0700) == 0);
+  BOOST_TEST((control_readint(d + "/adir", value) == ControlStatus::unreadable));
+  std::ofstream(d + "/timeoutsmtpd") << "7\n";
+  BOOST_TEST((control_readint(d + "/timeoutsmtpd", value) == ControlStatus::ok));
+  BOOST_TEST(value == 7u);
+  std::remove((d + "/timeoutsmtpd").c_str());
   rmdir((d + "/adir").c_str());
   rmdir(dir);
 }
