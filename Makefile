@@ -42,7 +42,7 @@ DEBIAN_PKGS = g++ make libboost-regex-dev libboost-test-dev libudns-dev zlib1g-d
               ucspi-tcp swaks libio-socket-inet6-perl perl dnsmasq-base daemontools \
               exim4-daemon-light valgrind time procps gzip
 BENCH_PKGS  = $(DEBIAN_PKGS) bc
-FRESH_PKGS  = debootstrap
+FRESH_PKGS  = debootstrap git
 
 .PHONY: all check unit integration demo bench fuzz install uninstall deps clean fresh-check
 all: $(addprefix $(B)/,$(PROGS))

@@ -28,6 +28,7 @@ why() {
     bc) echo "the benchmarks' arithmetic" ;;
     clang | libclang-rt-*) echo "libFuzzer: make fuzz" ;;
     debootstrap) echo "make fresh-check: a minimal Debian to test in" ;;
+    git) echo "make fresh-check: a clone of this repository for the fresh Debian" ;;
     *) echo "named in the Makefile" ;;
   esac
 }
