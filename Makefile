@@ -164,7 +164,7 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGS))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(MAN8))
 	rm -f $(DESTDIR)$(PREFIX)/share/helowrap/provider-helos.txt
-	-rmdir $(DESTDIR)$(PREFIX)/share/helowrap
+	rmdir $(DESTDIR)$(PREFIX)/share/helowrap 2>/dev/null || true
 	rm -rf $(DESTDIR)$(DOC)
 
 clean:
