@@ -635,8 +635,13 @@ class Emitter {
       case Node::Kind::backref: out += "\\g{" + std::to_string(n.number) + "}"; break;
       case Node::Kind::group: group(n, out); break;
       case Node::Kind::concat:
-        for (std::size_t k = 0; k < n.children.size(); ++k)
-          item(n.children[k], k + 1 < n.children.size() ? n.children[k + 1] : -1, out);
+        for (std::size_t k = 0; k < n.children.size(); ++k) {
+          std::size_t after = k + 1;  // a part repeated {0} is not there at all
+          while (after < n.children.size() && at(n.children[after]).kind == Node::Kind::repeat &&
+                 at(n.children[after]).max == 0)
+            ++after;
+          item(n.children[k], after < n.children.size() ? n.children[after] : -1, out);
+        }
         break;
       case Node::Kind::alt:
         out += "(?:";
@@ -671,7 +676,17 @@ class Emitter {
   // One part of a sequence, knowing the part after it (-1: none).
   void item(int i, int next, std::string& out) const {
     if (at(i).kind == Node::Kind::repeat) return repeat(at(i), next, out);
+    if (at(i).kind == Node::Kind::anchor && copy_ && next != -1 && !fresh_first(next))
+      return;  // glibc's lost anchor, see repeat_copies()
     node(i, out);
+  }
+
+  // Is the first NFA node of `i` one that glibc makes afresh for each copy of a repeated
+  // group (a group's opening), rather than a copy of the original?
+  bool fresh_first(int i) const {
+    const Node& n = at(i);
+    if (n.kind == Node::Kind::group) return true;
+    return n.kind == Node::Kind::repeat && n.min >= 1 && fresh_first(n.children[0]);
   }
 
   void group(const Node& n, std::string& out) const {
@@ -717,7 +732,40 @@ class Emitter {
     return n.kind == Node::Kind::set && (n.set & s & possible).none();
   }
 
+  // glibc writes X{2,4} as X X' (X' X'?)?, X+ as X X'* and X{0,3} as ((X? X')? X')?, where
+  // X' is a copy of X's nodes; an anchor in a copy is lost (it always holds) when the node
+  // after it is a copy too (regcomp.c's calc_eclosure_iter skips duplicated nodes), so
+  // (^a){2} matches "aa". A repetition whose copies differ so is written out copy by copy.
+  bool repeat_copies(const Node& n, std::string& out) const {
+    if (capture_ || n.max == 0) return false;  // Boost could not number the copies' groups
+    int child = n.children[0];
+    std::string original, copy;
+    node(child, original);
+    bool was = copy_;
+    copy_ = true;
+    node(child, copy);
+    copy_ = was;
+    if (copy == original) return false;
+    int copies = n.max == -1 ? n.min : n.max;
+    if (copies > 256) return false;  // not written out: the anchors hold in every copy
+    original = "(?:" + original + ")";
+    copy = "(?:" + copy + ")";
+    if (n.min == 0) {
+      std::string s = original + "?";
+      if (n.max == -1) s = original + "*";
+      for (int k = 2; k <= n.max; ++k) s = "(?:" + s + copy + ")?";
+      out += s;
+      return true;
+    }
+    out += original;
+    for (int k = 2; k <= n.min; ++k) out += copy;
+    if (n.max == -1) out += copy + "*";
+    else if (n.max > n.min) out += copy + "{0," + std::to_string(n.max - n.min) + "}";
+    return true;
+  }
+
   void repeat(const Node& n, int next, std::string& out) const {
+    if (repeat_copies(n, out)) return;
     Repeat r = folded(t_, n);
     const Node& child = at(r.child);
     if (child.kind == Node::Kind::empty) return;
@@ -739,6 +787,7 @@ class Emitter {
 
   const QregexTree& t_;
   bool capture_;  // a back-reference needs glibc's group numbers
+  mutable bool copy_ = false;  // writing a copy glibc makes of a repeated group
 };
 
 bool can_match(const QregexTree& t, int i) {

@@ -70,7 +70,12 @@ void anchors(std::vector<std::string>& p) {
           "\\`a", "a\\'", "\\<a", "a\\>", "\\ba", "a\\b", "\\Ba", "a\\B", "\\B", "\\b", "\\<",
           "\\>", "(^)*a", "(\\<)+a", "x\\B.", ".\\B.", "\\B\\.", "\\.\\B", "\\b\\.", "\\w+",
           "\\W", "\\s", "\\S+", "\\w\\W\\w", "^\\W", "\\W$", "\\<\\>", "\\b\\b", "\\<*",
-          "\\b+", "^^a", "a$$", "(^|\\.)x", "x(\\.|$)", "^(a|b)$", "\\`\\'", "\\B$", "^\\B"});
+          "\\b+", "^^a", "a$$", "(^|\\.)x", "x(\\.|$)", "^(a|b)$", "\\`\\'", "\\B$", "^\\B",
+          // anchors in repeated groups: glibc loses those in its copies
+          "(^a|b$){2}", "(^a){2}", "(^a)+b", "(^a)*b", "(^a){0,2}b", "(^a){0,3}", "(x|^a){2}",
+          "(^a|b){3}", "(\\<a|b){2}", "(\\ba|b)+", "(^(a)){2}", "((^a){2}){2}", "(^a*){2}",
+          "(^a){2,3}", "(^|b){2}a", "(a$b|c){2}", "(^a)?b", "(\\Ba|b){2}", "(a\\>.)+",
+          "(^a){300}", "(^a)\\1{2}"});
 }
 
 void alternation(std::vector<std::string>& p) {
@@ -160,6 +165,12 @@ std::vector<std::string> corpus_patterns() {
   realistic(p);
   random_patterns(p, 1000);
   return p;
+}
+
+std::vector<std::string> corpus_known_differences() {
+  // An anchor in a repeated group is lost in glibc's copies of the group; helowrap writes
+  // the copies out, except when a back-reference needs the group numbers (README).
+  return {"((^a)|b){2}\\2"};
 }
 
 // No name holds a LF: it ends the SMTP line. (glibc would read one as a line end for an
