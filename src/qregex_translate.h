@@ -30,14 +30,16 @@ struct QregexTree {
   std::vector<std::string> warnings;
 };
 
-QregexTree qregex_parse(std::string_view ere);
+QregexTree qregex_parse(std::string_view ere);  // qregex_parse.cc
 
 // The Boost.Regex (perl) expression for a valid tree, to be searched for, case-sensitively
 // and with match_default, in qregex_subject(name).
-std::string qregex_boost(const QregexTree& tree);
+std::string qregex_boost(const QregexTree& tree);  // qregex_boost.cc
 
 // The name as glibc's regexec sees it under REG_ICASE: cut at a NUL, upper-cased (ASCII).
 std::string qregex_subject(std::string_view name);
+// The bytes such a subject can hold: no NUL, no lowercase ASCII letter.
+std::bitset<256> qregex_subject_bytes();
 
 // regerror()'s text for a REG_* code of glibc.
 const char* qregex_error_text(int error);

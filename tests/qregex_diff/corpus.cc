@@ -75,7 +75,10 @@ void anchors(std::vector<std::string>& p) {
           "(^a|b$){2}", "(^a){2}", "(^a)+b", "(^a)*b", "(^a){0,2}b", "(^a){0,3}", "(x|^a){2}",
           "(^a|b){3}", "(\\<a|b){2}", "(\\ba|b)+", "(^(a)){2}", "((^a){2}){2}", "(^a*){2}",
           "(^a){2,3}", "(^|b){2}a", "(a$b|c){2}", "(^a)?b", "(\\Ba|b){2}", "(a\\>.)+",
-          "(^a){300}", "(^a)\\1{2}"});
+          "(^a){300}", "(^a)\\1{2}",
+          // an iteration that matches nothing but an assertion
+          "(\\<|x){2}$", "(\\b|x){2}$", "(\\B|x){3}", "(\\<|x){2,3}$", "(a\\>|x){2}",
+          "(^|x){2}y", "($|x){2}"});
 }
 
 void alternation(std::vector<std::string>& p) {
@@ -170,7 +173,9 @@ std::vector<std::string> corpus_patterns() {
 std::vector<std::string> corpus_known_differences() {
   // An anchor in a repeated group is lost in glibc's copies of the group; helowrap writes
   // the copies out, except when a back-reference needs the group numbers (README).
-  return {"((^a)|b){2}\\2"};
+  // A group that matched the empty string in an optional repetition is unset again for
+  // glibc's back-references (regexec.c, update_regs), not for Boost's.
+  return {"((^a)|b){2}\\2", "[[.a.]-z]+(a|){,2}(.)+[\\.]**\\1", "(.+){1}{,2}a)**\\1+[0-9]{,2}"};
 }
 
 // No name holds a LF: it ends the SMTP line. (glibc would read one as a line end for an
