@@ -175,7 +175,9 @@ std::vector<std::string> corpus_known_differences() {
   // the copies out, except when a back-reference needs the group numbers (README).
   // A group that matched the empty string in an optional repetition is unset again for
   // glibc's back-references (regexec.c, update_regs), not for Boost's.
-  return {"((^a)|b){2}\\2", "[[.a.]-z]+(a|){,2}(.)+[\\.]**\\1", "(.+){1}{,2}a)**\\1+[0-9]{,2}"};
+  // Others found by random lines: a back-reference meeting repeated or optional groups.
+  return {"((^a)|b){2}\\2", "[[.a.]-z]+(a|){,2}(.)+[\\.]**\\1", "(.+){1}{,2}a)**\\1+[0-9]{,2}",
+          "((a)|b){,2}\\1", "(^a|b$){0,1}(.+)+\\2", "(x|^)(^a|b$){2}\\1**"};
 }
 
 // No name holds a LF: it ends the SMTP line. (glibc would read one as a line end for an
