@@ -188,17 +188,4 @@ BOOST_AUTO_TEST_CASE(nothing_after_the_reply_to_quit) {
   BOOST_TEST(w.session.client_room() == 0u);
 }
 
-BOOST_AUTO_TEST_CASE(over_long_helo_is_answered_500_and_still_judged) {
-  BadHeloFile f("^never$\n");
-  Wire w(badhelo_config(&f.badhelo), 4096);
-  w.client("HELO " + std::string(SmtpSession::kLineLimit, 'a') + ".example\r\n");
-  w.client("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n");
-  BOOST_TEST(w.count_verb("HELO") == 0);
-  BOOST_TEST(w.count_verb("RCPT") == 0);
-  auto r = w.replies();
-  BOOST_REQUIRE(r.size() == 4u);
-  BOOST_TEST(r[1] == kLineTooLong);
-  BOOST_TEST(r[3] == kBadHelo);
-}
-
 BOOST_AUTO_TEST_SUITE_END()

@@ -431,6 +431,11 @@ BOOST_AUTO_TEST_CASE(over_long_helo_is_blocked) {
   w.client("HELO " + std::string(SmtpSession::kLineLimit, 'a') + ".example\r\n");
   w.client("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n");
   BOOST_TEST(w.count_verb("RCPT") == 0);
+  BOOST_TEST(w.count_verb("HELO") == 0);  // SPEC 3.3a: not forwarded, answered 500
+  auto r = w.replies();
+  BOOST_REQUIRE(r.size() == 4u);
+  BOOST_TEST(r[1] == "500 sorry, line too long (#5.5.2)");
+  BOOST_TEST(r[3] == "553 sorry, your HELO host name has been denied (#5.7.1)");
 }
 
 BOOST_AUTO_TEST_CASE(client_buffer_is_bounded_when_server_does_not_read) {
