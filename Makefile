@@ -1,49 +1,73 @@
 # helowrap — see README.md.  `make`, `make check`, `make demo`, `make install`.
+# Packagers: CXXFLAGS, CPPFLAGS and LDFLAGS are honoured (dpkg-buildflags); -Werror is
+# only in the project's own builds (check, demo, bench, fuzz pass WERROR=-Werror).
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS  ?=
+WERROR   ?=
 # Release programs are linked statically: no ld.so, libstdc++ or ICU (pulled in by the
 # shared Boost.Regex) to map per connection; peak RSS drops from about 5 MB to 1.4 MB.
+# A distribution that wants shared libraries links dynamically with `make LDSTATIC=`.
 SECTIONS  = -ffunction-sections -fdata-sections
 LDSTATIC ?= -static -Wl,--gc-sections
-WARN      = -std=c++17 -Wall -Wextra -Werror
+WARN      = -std=c++17 -Wall -Wextra $(WERROR)
 SANFLAGS  = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+# make install strips the programs (build/ keeps the debug build); INSTALL_STRIP= keeps
+# the symbols (for a packager whose tools strip and keep a debug package).
+INSTALL_STRIP ?= -s
 B         = build
 S         = build/san
 
 MAINS     = src/helowrap.cc src/helocheck.cc src/helostat.cc
-LIB_SRC   = $(filter-out $(MAINS),$(wildcard src/*.cc))
+# helostat's gzip reader: only helostat (and the unit tests) link zlib.
+ZLIB_SRC  = src/gunzip.cc
+LIB_SRC   = $(filter-out $(MAINS) $(ZLIB_SRC),$(wildcard src/*.cc))
 UNIT_SRC  = $(wildcard tests/unit/*.cc)
 LIBS      = -lboost_regex -ludns
+ZLIB      = -lz
 TEST_LIBS = -lboost_unit_test_framework
 PROGS     = helowrap helocheck helostat
 
-DEBIAN_PKGS = g++ make libboost-regex-dev libboost-test-dev libudns-dev ucspi-tcp swaks \
-              dnsmasq-base daemontools exim4-daemon-light valgrind
+# Every Debian package a target uses (tests/install-deps.sh says why each is needed;
+# a package that Provides one, as ucspi-tcp-ipv6 provides ucspi-tcp, does as well):
+#  build: g++ make libboost-regex-dev libboost-test-dev libudns-dev zlib1g-dev
+#  tests: ucspi-tcp (tcpserver), swaks and libio-socket-inet6-perl (swaks over IPv6),
+#         perl (the test clients; a minimal Debian has only perl-base), dnsmasq-base,
+#         daemontools (multilog, tai64nlocal), exim4-daemon-light, valgrind,
+#         time (/usr/bin/time: peak RSS), procps (pgrep), gzip (rotated logs)
+DEBIAN_PKGS = g++ make libboost-regex-dev libboost-test-dev libudns-dev zlib1g-dev \
+              ucspi-tcp swaks libio-socket-inet6-perl perl dnsmasq-base daemontools \
+              exim4-daemon-light valgrind time procps gzip
+BENCH_PKGS  = $(DEBIAN_PKGS) bc
+FRESH_PKGS  = debootstrap git
 
-.PHONY: all check unit integration demo bench fuzz install deps clean
+.PHONY: all check unit integration demo bench fuzz install uninstall deps clean fresh-check
 all: $(addprefix $(B)/,$(PROGS))
 
 # --- release build -------------------------------------------------------------
 $(B)/%.o: src/%.cc
 	@mkdir -p $(@D)
-	$(CXX) $(WARN) $(CXXFLAGS) $(SECTIONS) -MMD -MP -c -o $@ $<
+	$(CXX) $(CPPFLAGS) $(DEFS_$*) $(WARN) $(CXXFLAGS) $(SECTIONS) -MMD -MP -c -o $@ $<
 $(B)/helowrap: $(B)/helowrap.o $(LIB_SRC:src/%.cc=$(B)/%.o)
-	$(CXX) $(CXXFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
 $(B)/helocheck: $(B)/helocheck.o $(LIB_SRC:src/%.cc=$(B)/%.o)
-	$(CXX) $(CXXFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
-$(B)/helostat: $(B)/helostat.o $(LIB_SRC:src/%.cc=$(B)/%.o)
-	$(CXX) $(CXXFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
+$(B)/helostat: $(B)/helostat.o $(LIB_SRC:src/%.cc=$(B)/%.o) $(ZLIB_SRC:src/%.cc=$(B)/%.o)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS) $(ZLIB)
 # The same objects linked dynamically, for valgrind (it cannot follow a static malloc).
 $(B)/dyn/helowrap: $(B)/helowrap.o $(LIB_SRC:src/%.cc=$(B)/%.o)
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) -o $@ $^ $(LIBS)
-# helocheck -b warns about patterns that refuse these well-known providers' HELO names
-$(B)/helocheck.o: CXXFLAGS += -DPROVIDER_HELOS='"$(PREFIX)/share/helowrap/provider-helos.txt"'
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+# helocheck -b warns about patterns that refuse these well-known providers' HELO names.
+# It looks for them under the prefix it is installed in (BIN/../share/helowrap/), and
+# only when it cannot tell where it is, at the path of the PREFIX it was built for.
+DEFS_helocheck = -DPROVIDER_HELOS='"$(PREFIX)/share/helowrap/provider-helos.txt"'
 $(B)/qmailsim: tests/qmailsim.cc
 	@mkdir -p $(@D)
-	$(CXX) $(WARN) $(CXXFLAGS) -o $@ $<
+	$(CXX) $(CPPFLAGS) $(WARN) $(CXXFLAGS) $(LDFLAGS) -o $@ $<
 
 # --- sanitizer build (ASan + UBSan): unit tests and a relay binary -------------
 $(S)/%.o: src/%.cc
@@ -54,8 +78,9 @@ $(S)/unit/%.o: tests/unit/%.cc
 	$(CXX) $(WARN) $(SANFLAGS) -Isrc -DBOOST_TEST_DYN_LINK -MMD -MP -c -o $@ $<
 $(S)/helowrap: $(S)/helowrap.o $(LIB_SRC:src/%.cc=$(S)/%.o)
 	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS)
-$(S)/unit_tests: $(UNIT_SRC:tests/unit/%.cc=$(S)/unit/%.o) $(LIB_SRC:src/%.cc=$(S)/%.o)
-	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+$(S)/unit_tests: $(UNIT_SRC:tests/unit/%.cc=$(S)/unit/%.o) $(LIB_SRC:src/%.cc=$(S)/%.o) \
+                 $(ZLIB_SRC:src/%.cc=$(S)/%.o)
+	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS) $(ZLIB) $(TEST_LIBS)
 
 $(S)/fuzz/%.o: tests/fuzz/%.cc
 	@mkdir -p $(@D)
@@ -74,11 +99,14 @@ $(B)/fuzz/session_fuzz: tests/fuzz/session_fuzz.cc tests/unit/qmail_model.h $(LI
 -include $(wildcard $(B)/*.d $(S)/*.d $(S)/unit/*.d $(S)/fuzz/*.d)
 
 # --- tests and demo --------------------------------------------------------------
+# The project's own builds fail on a warning; a plain `make` does not.
+OWN = WERROR=-Werror
+
 deps:
 	@sh tests/install-deps.sh $(DEBIAN_PKGS)
 
 check: deps
-	$(MAKE) all $(B)/qmailsim $(B)/dyn/helowrap $(S)/unit_tests $(S)/helowrap $(S)/fuzz_replay
+	$(MAKE) $(OWN) all $(B)/qmailsim $(B)/dyn/helowrap $(S)/unit_tests $(S)/helowrap $(S)/fuzz_replay
 	sh tests/run-tests.sh $(B) $(S)
 
 unit: $(S)/unit_tests
@@ -88,12 +116,13 @@ integration: all $(B)/qmailsim $(S)/helowrap
 	sh tests/integration/run.sh $(B) $(S)
 
 demo: deps
-	$(MAKE) all $(B)/qmailsim
+	$(MAKE) $(OWN) all $(B)/qmailsim
 	@sh tests/demo.sh $(B)
 
 # Benchmarks: ratios against the direct run, printed; never a pass/fail threshold.
-bench: deps
-	$(MAKE) all $(B)/qmailsim
+bench:
+	@sh tests/install-deps.sh $(BENCH_PKGS)
+	$(MAKE) $(OWN) all $(B)/qmailsim
 	sh tests/bench/run.sh $(B)
 	sh tests/bench/helostat.sh $(B) $(BENCH_LOG_MB)
 BENCH_LOG_MB ?= 1024
@@ -102,18 +131,41 @@ BENCH_LOG_MB ?= 1024
 # Copy a crash-* file that shows a bug into tests/fuzz/regressions/ once it is fixed.
 fuzz:
 	@sh tests/install-deps.sh $(FUZZ_PKGS)
-	$(MAKE) $(B)/fuzz/session_fuzz
+	$(MAKE) $(OWN) $(B)/fuzz/session_fuzz
 	mkdir -p $(B)/fuzz/corpus
 	cp tests/fuzz/corpus/* $(B)/fuzz/corpus/
 	$(B)/fuzz/session_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=70000 \
 	  -artifact_prefix=$(B)/fuzz/ -print_final_stats=1 $(B)/fuzz/corpus tests/fuzz/regressions
 
+# A minimal Debian 12 (debootstrap) with only make added runs make check as root:
+# FRESH_VARIANT=ipv6 installs ucspi-tcp-ipv6 first. See tests/fresh-check.sh.
+FRESH_VARIANT ?= plain
+fresh-check:
+	@sh tests/install-deps.sh $(FRESH_PKGS)
+	sh tests/fresh-check.sh $(FRESH_VARIANT)
+
+MAN8  = $(notdir $(wildcard man/*.8))
+DOC   = $(PREFIX)/share/doc/helowrap
+# run-examples/ as documentation: run scripts stay executable, the rest is 644.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 755 $(addprefix $(B)/,$(PROGS)) $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(wildcard man/*.8) $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 755 $(INSTALL_STRIP) $(addprefix $(B)/,$(PROGS)) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(addprefix man/,$(MAN8)) $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -d $(DESTDIR)$(PREFIX)/share/helowrap
 	install -m 644 tests/data/provider-helos.txt $(DESTDIR)$(PREFIX)/share/helowrap/
+	install -d $(DESTDIR)$(DOC)
+	install -m 644 README.md $(DESTDIR)$(DOC)/
+	cd run-examples && find . -type f | sort | while read -r f; do \
+	  if [ -x "$$f" ]; then m=755; else m=644; fi; \
+	  install -D -m $$m "$$f" "$(DESTDIR)$(DOC)/run-examples/$$f" || exit 1; \
+	done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGS))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(MAN8))
+	rm -f $(DESTDIR)$(PREFIX)/share/helowrap/provider-helos.txt
+	rmdir $(DESTDIR)$(PREFIX)/share/helowrap 2>/dev/null || true
+	rm -rf $(DESTDIR)$(DOC)
 
 clean:
 	rm -rf $(B)

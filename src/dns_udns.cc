@@ -1,5 +1,6 @@
 #include "dns_udns.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <netinet/in.h>
 #include <udns.h>
@@ -18,6 +19,24 @@ bool use_dnscache_ips(dns_ctx* ctx, const std::string& list) {
     pos = end;
   }
   return added > 0;
+}
+
+// The A or AAAA records of the reply, in order; a record cut in half ends the list.
+std::vector<IpAddr> records_of(const unsigned char* packet, int length) {
+  std::vector<IpAddr> out;
+  if (length < DNS_HSIZE || dns_numqd(packet) != 1) return out;
+  const unsigned char* end = packet + length;
+  const unsigned char* cur = dns_payload(packet);
+  unsigned char question[DNS_MAXDN];
+  if (dns_getdn(packet, &cur, end, question, sizeof question) <= 0 || cur + 4 > end) return out;
+  dns_parse parse;
+  dns_initparse(&parse, question, packet, cur, end);
+  dns_rr rr;
+  while (dns_nextrr(&parse, &rr) > 0) {
+    if (rr.dnsrr_typ == DNS_T_A && rr.dnsrr_dsz == 4) out.push_back(IpAddr::v4(rr.dnsrr_dptr));
+    if (rr.dnsrr_typ == DNS_T_AAAA && rr.dnsrr_dsz == 16) out.push_back(IpAddr::v6(rr.dnsrr_dptr));
+  }
+  return out;
 }
 
 }  // namespace
@@ -39,6 +58,17 @@ std::unique_ptr<UdnsDriver> UdnsDriver::create(DnsContext context, unsigned time
     dns_free(ctx);
     return nullptr;
   }
+  // EDNS0 with a 4,096-byte UDP size, whatever $RES_OPTIONS says (SPEC §5.4).
+  if (dns_set_opt(ctx, DNS_OPT_UDPSIZE, 4096) < 0) {
+    error = "unable to set the resolver's UDP size";
+    dns_free(ctx);
+    return nullptr;
+  }
+  // udns 0.4 has no TCP: a reply with TC set ends its query as a temporary failure, and the
+  // records it did hold are lost. Its debug hook is handed each reply that matches a query
+  // before that happens, so on_reply() reads them there; settle() uses them when the query
+  // then fails, so that an address found in a truncated answer is found.
+  dns_set_dbgfn(ctx, &UdnsDriver::on_reply);
   return std::unique_ptr<UdnsDriver>(
       new UdnsDriver(ctx, std::move(context), timeout_seconds, std::move(deliver)));
 }
@@ -62,11 +92,36 @@ Lookup::Status UdnsDriver::status_of(int dns_status) {
   }
 }
 
+void UdnsDriver::on_reply(int code, const sockaddr*, unsigned, const unsigned char* packet,
+                          int length, const dns_query* query, void* data) {
+  if (code != 0 || !query || !data || length < DNS_HSIZE) return;  // 0: a reply to `query`
+  if (!dns_tc(packet) || dns_rcode(packet) != DNS_R_NOERROR) return;
+  auto* self = static_cast<UdnsDriver*>(data);
+  Lookup* cut = query == self->query_a_      ? &self->cut_a_
+                : query == self->query_aaaa_ ? &self->cut_aaaa_
+                                             : nullptr;
+  if (!cut) return;
+  cut->truncated = true;
+  for (const IpAddr& address : records_of(packet, length))
+    if (std::find(cut->addresses.begin(), cut->addresses.end(), address) == cut->addresses.end())
+      cut->addresses.push_back(address);
+}
+
+// A query that udns ended without a result: a temporary failure after truncated replies
+// counts with the addresses they held; without any, it stays a temporary failure.
+void UdnsDriver::settle(Lookup& lookup, int dns_status, Lookup& cut) {
+  lookup.status = status_of(dns_status);
+  if (lookup.status != Lookup::Status::tempfail || !cut.truncated) return;
+  lookup.truncated = true;
+  lookup.addresses = std::move(cut.addresses);
+  if (!lookup.addresses.empty()) lookup.status = Lookup::Status::found;
+}
+
 void UdnsDriver::on_a(dns_ctx* ctx, dns_rr_a4* result, void* data) {
   auto* self = static_cast<UdnsDriver*>(data);
   self->query_a_ = nullptr;
   if (!result) {
-    self->a_.status = status_of(dns_status(ctx));
+    settle(self->a_, dns_status(ctx), self->cut_a_);
   } else {
     for (int i = 0; i < result->dnsa4_nrr; ++i)
       self->a_.addresses.push_back(IpAddr::v4(&result->dnsa4_addr[i]));
@@ -80,7 +135,7 @@ void UdnsDriver::on_aaaa(dns_ctx* ctx, dns_rr_a6* result, void* data) {
   auto* self = static_cast<UdnsDriver*>(data);
   self->query_aaaa_ = nullptr;
   if (!result) {
-    self->aaaa_.status = status_of(dns_status(ctx));
+    settle(self->aaaa_, dns_status(ctx), self->cut_aaaa_);
   } else {
     for (int i = 0; i < result->dnsa6_nrr; ++i)
       self->aaaa_.addresses.push_back(IpAddr::v6(&result->dnsa6_addr[i]));
@@ -93,7 +148,7 @@ void UdnsDriver::on_aaaa(dns_ctx* ctx, dns_rr_a6* result, void* data) {
 void UdnsDriver::start(const DnsRequest& request) {
   cancel();
   current_ = request;
-  a_ = aaaa_ = Lookup{};
+  a_ = aaaa_ = cut_a_ = cut_aaaa_ = Lookup{};
   time_up_ = false;
   deadline_ = Clock::now() + timeout_;
   if (dns_needs_lookup(context_, request.name)) submit();
@@ -158,6 +213,9 @@ void UdnsDriver::tick() {
   }
   if (current_ && Clock::now() >= deadline_) {
     time_up_ = true;
+    // A truncated reply that came in counts, even while udns still waits for another server.
+    if (!a_.answered() && cut_a_.truncated) settle(a_, DNS_E_TEMPFAIL, cut_a_);
+    if (!aaaa_.answered() && cut_aaaa_.truncated) settle(aaaa_, DNS_E_TEMPFAIL, cut_aaaa_);
     evaluate();
   }
 }

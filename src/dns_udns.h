@@ -11,6 +11,7 @@
 
 struct dns_ctx;
 struct dns_query;
+struct sockaddr;
 
 class UdnsDriver : public DnsDriver {
  public:
@@ -36,6 +37,10 @@ class UdnsDriver : public DnsDriver {
   UdnsDriver(dns_ctx* ctx, DnsContext context, unsigned timeout_seconds, Deliver deliver);
   static void on_a(dns_ctx* ctx, struct dns_rr_a4* result, void* data);
   static void on_aaaa(dns_ctx* ctx, struct dns_rr_a6* result, void* data);
+  static void on_reply(int code, const sockaddr* from, unsigned fromlen,
+                       const unsigned char* packet, int length, const dns_query* query,
+                       void* data);
+  static void settle(Lookup& lookup, int dns_status, Lookup& cut);
   static Lookup::Status status_of(int dns_status);
   void submit();
   void cancel();
@@ -48,6 +53,7 @@ class UdnsDriver : public DnsDriver {
   Deliver deliver_;
   std::optional<DnsRequest> current_;
   Lookup a_, aaaa_;
+  Lookup cut_a_, cut_aaaa_;  // what truncated replies to the queries held
   dns_query* query_a_ = nullptr;
   dns_query* query_aaaa_ = nullptr;
   Clock::time_point deadline_;

@@ -42,9 +42,11 @@ bool valid_label(std::string_view label) {
   });
 }
 
+// At least two letters, as helodnscheck's [A-Za-z]{2,12} (mail.example.c is malformed).
 bool valid_top_label(std::string_view label) {
   if (label.size() > 4 && strncasecmp(label.data(), "xn--", 4) == 0) return true;
-  return std::all_of(label.begin(), label.end(),
+  return label.size() >= 2 &&
+         std::all_of(label.begin(), label.end(),
                      [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
 }
 
@@ -72,6 +74,10 @@ const char* text_of(Lookup::Status s) {
     case Lookup::Status::tempfail: return "temporary failure";
   }
   return "?";
+}
+
+std::string describe(const Lookup& l) {
+  return std::string(text_of(l.status)) + (l.truncated ? " (truncated)" : "");
 }
 
 bool missing(const Lookup& l) {
@@ -164,21 +170,39 @@ class Decision {
   Verdict verdict_ = Verdict::pass();
 };
 
-// N and B for an address literal: the literal is the address, no DNS is asked.
-Verdict decide_literal(const DnsContext& ctx, Decision& d, const IpAddr& literal) {
+// The address a name stands for without DNS: an address literal, or a bare address
+// (198.51.100.1, 2001:db8::1) as helodnscheck's gethostbyname() takes it (SPEC §5.2).
+std::optional<IpAddr> address_of(std::string_view name) {
+  if (auto literal = address_literal(name)) return literal;
+  return IpAddr::parse(name);
+}
+
+// N's comparison of one address the name stands for; loopback is only logged.
+bool address_is_ours(const DnsContext& ctx, Decision& d, const IpAddr& addr) {
+  if (addr.is_loopback()) {
+    d.info("HELO [" + d.name() + "] resolves to loopback [" + addr.text() + "], let it go");
+    return false;
+  }
+  if (!contains(ctx.local_addresses, addr)) return false;
+  return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
+                           "] is not a RELAYCLIENT");
+}
+
+// N and B for a name that is an address: it is its own address, no DNS is asked. An
+// address literal of loopback is refused (SPEC §9); a bare one counts as a name that
+// resolves to loopback, as helodnscheck's gethostbyname() makes it: logged, let go.
+Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address, bool literal) {
   const DnsFlags& f = ctx.flags;
   if (f.N && !ctx.relayclient) {
-    if (literal.is_loopback()) {
+    if (literal && address.is_loopback()) {
       if (d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
         return d.finish();
-    } else if (contains(ctx.local_addresses, literal)) {
-      if (d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                            "] is not a RELAYCLIENT"))
-        return d.finish();
+    } else if (address_is_ours(ctx, d, address)) {
+      return d.finish();
     }
   }
-  bool match = ctx.client && *ctx.client == literal;
-  d.debug(std::string("B: address literal ") + (match ? "is" : "is not") + " the client's IP");
+  bool match = ctx.client && *ctx.client == address;
+  d.debug(std::string("B: the address ") + (match ? "is" : "is not") + " the client's IP");
   if (!match) d.doesnt_match(f.B);
   return d.finish();
 }
@@ -193,18 +217,12 @@ bool name_is_ours(const DnsContext& ctx, Decision& d, const std::string& key) {
   return false;
 }
 
-// N's comparison of the addresses; loopback is only logged (SPEC §5.2).
+// N's comparison of the addresses; loopback is only logged (SPEC §5.2). A truncated answer
+// is judged by the addresses it holds: N looks for ours among them, the client's IP is B's.
 bool resolves_to_ours(const DnsContext& ctx, Decision& d, const Lookup& a, const Lookup& aaaa) {
-  for (const Lookup* l : {&a, &aaaa}) {
-    for (const IpAddr& addr : l->addresses) {
-      if (addr.is_loopback()) {
-        d.info("HELO [" + d.name() + "] resolves to loopback [" + addr.text() + "], let it go");
-      } else if (contains(ctx.local_addresses, addr)) {
-        return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                                 "] is not a RELAYCLIENT");
-      }
-    }
-  }
+  for (const Lookup* l : {&a, &aaaa})
+    for (const IpAddr& addr : l->addresses)
+      if (address_is_ours(ctx, d, addr)) return true;
   return false;
 }
 
@@ -228,7 +246,7 @@ bool valid_hostname(std::string_view name) {
 
 bool dns_needs_lookup(const DnsContext& ctx, std::string_view name) {
   const DnsFlags& f = ctx.flags;
-  if (address_literal(name)) return false;
+  if (address_of(name)) return false;
   if (f.G && !f.P && !valid_hostname(name)) return false;  // G blocks before any question
   return f.A || f.B || f.L || f.H || (f.N && !ctx.relayclient);
 }
@@ -238,19 +256,19 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
   const DnsFlags& f = ctx.flags;
   Decision d(ctx, name);
   d.debug("flags " + f.text + ", HELO [" + d.name() + "], client [" + d.ip() + "]");
-  auto literal = address_literal(name);
-
   if (f.G) {
-    bool ok = literal || valid_hostname(name);
+    // A bare address is malformed here, as to helodnscheck's regular expression.
+    bool ok = address_literal(name) || valid_hostname(name);
     d.debug(std::string("G: ") + (ok ? "valid syntax" : "malformed"));
     if (!ok && d.fail("G", kMalformed, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
       return d.finish();
   }
-  if (literal) return decide_literal(ctx, d, *literal);
+  if (auto address = address_of(name))
+    return decide_address(ctx, d, *address, address_literal(name).has_value());
 
   Resolution r = resolution(a, aaaa, time_up);
   if (r != Resolution::pending) {
-    d.debug(std::string("A: ") + text_of(a.status) + ", AAAA: " + text_of(aaaa.status) +
+    d.debug("A: " + describe(a) + ", AAAA: " + describe(aaaa) +
             (time_up ? " (time up)" : ""));
     for (const Lookup* l : {&a, &aaaa})
       for (const IpAddr& addr : l->addresses) d.debug("address " + addr.text());
@@ -284,6 +302,13 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
   if (family.status == Lookup::Status::tempfail || !family.answered()) return d.tempfail();
   bool match = ctx.client && contains(family.addresses, *ctx.client);
   d.debug(std::string("B: client ") + (match ? "is" : "is not") + " among the addresses");
+  // The client's IP may be among the records a truncated answer left out (SPEC §5.4): B
+  // cannot decide, and without B there is no mismatch to log.
+  if (!match && family.truncated) {
+    if (f.B) return d.tempfail();
+    d.debug("B: not decided, the answer was truncated");
+    return d.finish();
+  }
   if (!match) d.doesnt_match(f.B);
   return d.finish();
 }

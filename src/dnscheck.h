@@ -20,7 +20,8 @@ struct DnsFlags {
 };
 
 // G: a host name of two or more LDH labels, 1-63 characters each, no hyphen at either end,
-// at most 253 in all, an alphabetic or xn-- top label, at most one trailing dot.
+// at most 253 in all, an alphabetic top label of two letters or more or an xn-- one, at most
+// one trailing dot.
 bool valid_hostname(std::string_view name);
 
 // Everything about the connection that the checks compare a HELO with.
@@ -37,11 +38,12 @@ struct Lookup {
   enum class Status { pending, found, nxdomain, nodata, tempfail };
   Status status = Status::pending;
   std::vector<IpAddr> addresses;
+  bool truncated = false;  // the answer was cut short (TC): addresses are those it held
   bool answered() const { return status != Status::pending; }
 };
 
 // Whether checking `name` needs A and AAAA lookups at all (SPEC §5.2: only for A, N, B, L,
-// H, and never for an address literal).
+// H, and never for an address literal or a bare address).
 bool dns_needs_lookup(const DnsContext& ctx, std::string_view name);
 
 // The verdict on `name` from what is known: pending while an answer that a filter needs

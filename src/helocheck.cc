@@ -13,14 +13,17 @@
 #include <iostream>
 #include <poll.h>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "ipaddr.h"
 #include "linesplit.h"
 #include "policy.h"
 #include "session_setup.h"
 #include "whatif.h"
 
+// Where the provider list is when helocheck cannot tell where it is installed.
 #ifndef PROVIDER_HELOS
 #define PROVIDER_HELOS "/usr/local/share/helowrap/provider-helos.txt"
 #endif
@@ -74,6 +77,29 @@ bool parse_options(int argc, char** argv, Options& opt) {
   opt.name = left >= 1 ? argv[optind] : std::getenv("SMTPHELOHOST");
   opt.ip = left >= 2 ? argv[optind + 1] : std::getenv("TCPREMOTEIP");
   return true;
+}
+
+// The client's IP must be an IPv4 or IPv6 address as inet_pton reads it: 111.222.333.444
+// or 127.0.0.002 would otherwise get a verdict no client can get.
+bool valid_ip(const Options& opt) {
+  if (!opt.ip || IpAddr::parse(opt.ip)) return true;
+  std::cerr << "helocheck: usage: not an IPv4 or IPv6 address: " << opt.ip << '\n';
+  return false;
+}
+
+// The provider list installed beside this program: BIN/../share/helowrap/ (make install
+// puts both under one PREFIX, wherever that is); else the build's PREFIX.
+std::string default_providers() {
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) return PROVIDER_HELOS;
+  std::string dir(exe, static_cast<std::size_t>(n));
+  dir.erase(dir.rfind('/') == std::string::npos ? 0 : dir.rfind('/'));
+  if (dir.size() >= 4 && dir.compare(dir.size() - 4, 4, "/bin") == 0)
+    dir.erase(dir.size() - 4);
+  else
+    dir += "/..";
+  return dir + "/share/helowrap/provider-helos.txt";
 }
 
 void print_log(SmtpSession& session) {
@@ -151,7 +177,7 @@ int check(const Options& opt) {
 // The provider list: one name a line, # comments, as a control file. The default one may
 // be missing (nothing to warn about then); one named with -w must be there.
 bool load_providers(const Options& opt, std::vector<std::string>& names) {
-  const char* path = opt.providers ? opt.providers : PROVIDER_HELOS;
+  std::string path = opt.providers ? opt.providers : default_providers();
   std::vector<ControlLine> lines;
   ControlStatus status = control_readfile(path, lines);
   if (status == ControlStatus::ok) {
@@ -165,6 +191,14 @@ bool load_providers(const Options& opt, std::vector<std::string>& names) {
 }
 
 bool load_badhelo(const Options& opt, std::vector<ControlLine>& lines) {
+  // A missing badhelo is "no patterns"; a missing directory is a mistyped -c.
+  struct stat st;
+  int err = stat(opt.control_dir.c_str(), &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+  if (err) {
+    std::cerr << "helocheck: fatal: unable to read controls: " << opt.control_dir << ": "
+              << std::strerror(err) << '\n';
+    return false;
+  }
   std::string path = opt.control_dir + "/badhelo";
   ControlStatus status = control_readfile(path, lines);
   if (status == ControlStatus::unreadable) {
@@ -233,6 +267,7 @@ int main(int argc, char** argv) {
                  " or helocheck [ -c control ] -b file [ -w providers ] [ -p percent ]\n";
     return kUsage;
   }
+  if (!valid_ip(opt)) return kUsage;
   try {
     return opt.batch ? batch(opt) : check(opt);
   } catch (const std::exception& e) {

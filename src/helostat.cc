@@ -1,7 +1,8 @@
 // helostat: who is HELOing you, who was refused and why, from qmail-smtpd's logs.
 //   helostat [ -t ] [ -n N ] [ -s since ] [ -u until ] [ -c control ] [ -HRP ] [ file ... ]
 // Reads multilog files (current, @....s, gzip-compressed or not; a directory means its
-// @*.s and @*.u files in order, then current) or standard input, one line at a time, and
+// @*.s and @*.u files, plain or .gz, in time order, then current) or standard input, one
+// line at a time (gzip through zlib), and
 // prints the reports of helostat_report.h. This file does the I/O; logscan, logstats and
 // helostat_report decide.
 #include <algorithm>
@@ -14,11 +15,11 @@
 #include <fcntl.h>
 #include <string>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
 #include "control.h"
+#include "gunzip.h"
 #include "helostat_report.h"
 #include "linesplit.h"
 #include "logline.h"
@@ -114,6 +115,13 @@ bool window(const Options& opt, std::optional<UnixTime>& since, std::optional<Un
 
 // The badhelo patterns of -c, for the parser (as logged) and for the zero-hit rows.
 bool load_patterns(const char* dir, LogParser& parser, LogStats& stats) {
+  // A missing badhelo is "no patterns"; a missing directory is a mistyped -c.
+  struct stat st;
+  int err = stat(dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+  if (err) {
+    std::fprintf(stderr, "helostat: fatal: unable to read %s: %s\n", dir, std::strerror(err));
+    return false;
+  }
   std::vector<ControlLine> lines;
   std::string path = std::string(dir) + "/badhelo";
   if (control_readfile(path, lines) == ControlStatus::unreadable) {
@@ -127,76 +135,7 @@ bool load_patterns(const char* dir, LogParser& parser, LogStats& stats) {
   return true;
 }
 
-// --- reading, through gzip -dc when the data starts with gzip's magic bytes -------------
-
-struct Source {
-  int fd = -1;
-  pid_t gzip = -1;
-  pid_t feeder = -1;
-};
-
-[[noreturn]] void exec_gzip(int in, int out) {
-  if (dup2(in, 0) == -1 || dup2(out, 1) == -1) _exit(kTemporary);
-  execlp("gzip", "gzip", "-dc", static_cast<char*>(nullptr));
-  std::fprintf(stderr, "helostat: fatal: unable to run gzip: %s\n", std::strerror(errno));
-  _exit(kTemporary);
-}
-
-// gzip -dc reading `in`; `in` is closed in this process, whatever happens.
-bool start_gzip(int in, Source& src) {
-  int p[2];
-  if (pipe(p) == -1) {
-    close(in);
-    return false;
-  }
-  pid_t pid = fork();
-  if (pid == -1) {
-    close(in);
-    close(p[0]);
-    close(p[1]);
-    return false;
-  }
-  if (pid == 0) {
-    close(p[0]);
-    exec_gzip(in, p[1]);
-  }
-  close(p[1]);
-  close(in);
-  src.fd = p[0];
-  src.gzip = pid;
-  return true;
-}
-
-// For a pipe already read from: a child writes back what was read, then the rest.
-bool start_feeder(int fd, std::string_view head, Source& src) {
-  int p[2];
-  if (pipe(p) == -1) return false;
-  pid_t pid = fork();
-  if (pid == -1) {
-    close(p[0]);
-    close(p[1]);
-    return false;
-  }
-  if (pid == 0) {
-    close(p[0]);
-    std::string data(head);
-    char buf[65536];
-    for (;;) {
-      std::size_t off = 0;
-      while (off < data.size()) {
-        ssize_t w = write(p[1], data.data() + off, data.size() - off);
-        if (w <= 0) _exit(0);
-        off += static_cast<std::size_t>(w);
-      }
-      ssize_t r = read(fd, buf, sizeof buf);
-      if (r <= 0) _exit(0);
-      data.assign(buf, static_cast<std::size_t>(r));
-    }
-  }
-  close(p[1]);
-  src.feeder = pid;
-  return start_gzip(p[0], src);
-}
+// --- reading, through zlib when the data starts with gzip's magic bytes ----------------
 
 bool gzip_magic(std::string_view head) {
   return head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b';
@@ -219,9 +158,9 @@ class Reader {
 
  private:
   bool read_fd(const std::string& name, int fd);
-  bool drain(const std::string& name, Source& src, std::string_view head);
-  bool finish(const std::string& name, Source& src, bool ok);
+  bool gunzip(const std::string& name, int fd, std::size_t have);
   void lines(std::string_view chunk);
+  void end_of_input();
 
   LogParser& parser_;
   LogStats& stats_;
@@ -241,6 +180,11 @@ void Reader::lines(std::string_view chunk) {
   });
 }
 
+// A last line without LF counts; the next file starts a new line.
+void Reader::end_of_input() {
+  split_.finish([this](std::string_view line, bool) { stats_.add(parser_.parse(line)); });
+}
+
 bool Reader::read(const std::string& name) {
   if (name == "-") return read_fd("standard input", 0);
   int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC);
@@ -248,79 +192,122 @@ bool Reader::read(const std::string& name) {
     warn("unable to open " + why(name));
     return false;
   }
-  return read_fd(name, fd);
-}
-
-// The first bytes say whether it is gzip; a file is handed to gzip from its start, a pipe
-// through a feeder that writes back what was read.
-bool Reader::read_fd(const std::string& name, int fd) {
-  Source src;
-  off_t pos = lseek(fd, 0, SEEK_CUR);
-  if (pos != -1) {
-    char head[2];
-    ssize_t r = pread(fd, head, 2, pos);
-    if (r == 2 && gzip_magic(std::string_view(head, 2))) {
-      if (start_gzip(fd, src)) return drain(name, src, {});
-      return finish(name, src, false);
-    }
-    src.fd = fd;
-    return drain(name, src, {});
-  }
-  ssize_t r = read_some(fd, buf_.data(), buf_.size());
-  if (r > 0 && gzip_magic(std::string_view(buf_.data(), static_cast<std::size_t>(r)))) {
-    if (!start_feeder(fd, std::string_view(buf_.data(), static_cast<std::size_t>(r)), src))
-      return finish(name, src, false);
-    return drain(name, src, {});
-  }
-  src.fd = fd;
-  if (r < 0) return finish(name, src, false);
-  std::string head(buf_.data(), static_cast<std::size_t>(r));
-  return drain(name, src, head);
-}
-
-bool Reader::drain(const std::string& name, Source& src, std::string_view head) {
-  lines(head);
-  for (;;) {
-    ssize_t r = read_some(src.fd, buf_.data(), buf_.size());
-    if (r == 0) break;
-    if (r < 0) return finish(name, src, false);
-    lines(std::string_view(buf_.data(), static_cast<std::size_t>(r)));
-  }
-  return finish(name, src, true);
-}
-
-bool Reader::finish(const std::string& name, Source& src, bool ok) {
-  if (!ok) warn("unable to read " + why(name));
-  split_.finish([this](std::string_view line, bool) { stats_.add(parser_.parse(line)); });
-  if (src.fd > 0) close(src.fd);
-  int status = 0;
-  // gzip exits 2 for a warning (trailing garbage ignored): the data was all there.
-  if (src.gzip != -1 && waitpid(src.gzip, &status, 0) == src.gzip &&
-      !(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 2))) {
-    warn(name + ": gzip -dc failed: the file is damaged or cut short");
-    ok = false;
-  }
-  if (src.feeder != -1) waitpid(src.feeder, &status, 0);
+  bool ok = read_fd(name, fd);
+  close(fd);
   return ok;
 }
 
-// A multilog directory: its finished files (@*.s, @*.u) in the order of their names, which
-// is the order of time, then current.
+// The first two bytes say whether it is gzip (a file or a pipe alike).
+bool Reader::read_fd(const std::string& name, int fd) {
+  std::size_t have = 0;
+  while (have < 2) {
+    ssize_t r = read_some(fd, buf_.data() + have, buf_.size() - have);
+    if (r < 0) {
+      warn("unable to read " + why(name));
+      return false;
+    }
+    if (r == 0) break;
+    have += static_cast<std::size_t>(r);
+  }
+  if (gzip_magic(std::string_view(buf_.data(), have))) return gunzip(name, fd, have);
+  for (;;) {
+    lines(std::string_view(buf_.data(), have));
+    if (have == 0) break;
+    ssize_t r = read_some(fd, buf_.data(), buf_.size());
+    if (r < 0) {
+      warn("unable to read " + why(name));
+      end_of_input();
+      return false;
+    }
+    have = static_cast<std::size_t>(r);
+  }
+  end_of_input();
+  return true;
+}
+
+// The first `have` bytes are in buf_.
+bool Reader::gunzip(const std::string& name, int fd, std::size_t have) {
+  Gunzip z;
+  auto out = [this](std::string_view data) { lines(data); };
+  bool ok = true;
+  for (;;) {
+    if (!z.feed(std::string_view(buf_.data(), have), out)) {
+      warn(name + ": damaged gzip data: " + z.error());
+      ok = false;
+      break;
+    }
+    if (have == 0) {
+      if (!z.finish()) {
+        warn(name + ": gzip data cut short: the lines up to there are counted");
+        ok = false;
+      }
+      break;
+    }
+    ssize_t r = read_some(fd, buf_.data(), buf_.size());
+    if (r < 0) {
+      warn("unable to read " + why(name));
+      ok = false;
+      break;
+    }
+    have = static_cast<std::size_t>(r);
+  }
+  if (z.trailing()) warn(name + ": data after the end of the gzip data ignored");
+  end_of_input();
+  return ok;
+}
+
+// --- multilog directories --------------------------------------------------------------
+
+// A finished multilog file: "@" + TAI64N label + ".s" or ".u", maybe gzip'ed (".s.gz").
+// Its label, which orders the files in time; empty for other names.
+std::string_view rotated_label(std::string_view n) {
+  if (n.size() > 3 && n.substr(n.size() - 3) == ".gz") n.remove_suffix(3);
+  if (n.size() < 3 || n[0] != '@') return {};
+  std::string_view suffix = n.substr(n.size() - 2);
+  if (suffix != ".s" && suffix != ".u") return {};
+  return n.substr(0, n.size() - 2);
+}
+
+// multilog's own bookkeeping files, not logs: not worth a note.
+bool multilog_state(std::string_view n) {
+  return n == "." || n == ".." || n == "lock" || n == "state" || n == "newstate";
+}
+
+// A multilog directory: its finished files (@*.s, @*.u, plain or .gz) in the order of
+// their labels, which is the order of time, then current. A file that is there both
+// plain and compressed (gzip still running) is read plain. Other names are skipped, with
+// a note.
 bool directory_files(const std::string& dir, std::vector<std::string>& files) {
   DIR* d = opendir(dir.c_str());
   if (!d) return false;
-  std::vector<std::string> done;
+  std::vector<std::pair<std::string, std::string>> done;  // label, name
+  std::vector<std::string> skipped;
+  bool current = false;
   while (dirent* e = readdir(d)) {
     std::string_view n = e->d_name;
-    if (n.size() > 3 && n[0] == '@' && (n.substr(n.size() - 2) == ".s" || n.substr(n.size() - 2) == ".u"))
-      done.emplace_back(n);
+    std::string_view label = rotated_label(n);
+    if (!label.empty())
+      done.emplace_back(label, n);
+    else if (n == "current")
+      current = true;
+    else if (!multilog_state(n))
+      skipped.emplace_back(n);
   }
   closedir(d);
   std::sort(done.begin(), done.end());
-  for (const auto& n : done) files.push_back(dir + "/" + n);
-  struct stat st;
-  if (stat((dir + "/current").c_str(), &st) == 0) files.push_back(dir + "/current");
-  if (files.empty()) warn(dir + ": no multilog files (current, @*.s) in it");
+  for (std::size_t i = 0; i < done.size(); ++i) {
+    // "@x.s" sorts before "@x.s.gz": the compressed copy of a file read plain is skipped.
+    if (i > 0 && done[i].first == done[i - 1].first) {
+      warn(dir + "/" + done[i].second + " skipped: " + done[i - 1].second +
+           " holds the same log (still being compressed?)");
+      continue;
+    }
+    files.push_back(dir + "/" + done[i].second);
+  }
+  if (current) files.push_back(dir + "/current");
+  std::sort(skipped.begin(), skipped.end());
+  for (const auto& n : skipped) warn(dir + "/" + n + " skipped: not a multilog log file");
+  if (files.empty()) warn(dir + ": no multilog files (current, @*.s, @*.s.gz) in it");
   return true;
 }
 

@@ -11,6 +11,7 @@ constexpr std::size_t kNameWidth = 40;
 constexpr const char* kUnknown = "(unknown)";
 
 using NameRow = std::pair<const std::string*, const NameStats*>;
+using Basis = LogStats::Basis;
 
 bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
@@ -193,13 +194,30 @@ std::string names_table(const LogStats& stats, std::size_t limit) {
   std::string out = "\nHELO names by " + std::string(basis[static_cast<int>(stats.basis())]) +
                     ": " + limit_note(rows.size(), all) + '\n';
   if (rows.empty()) return out + "  (none)\n";
+  // The first column counts what the names are ranked by; REFUSED CONNS counts refused
+  // connections from every line, also those of a time when $LOGHELO was off.
+  static const char* const counted[] = {"HELOS", "RCPT LINES", "REFUSED CONNS"};
+  Basis by = stats.basis();
   std::uint64_t max = stats.count(*rows.front().second);
-  Table t("n-n");
-  t.add({"COUNT", "", "REFUSED", "HELO", "LAST IP", "REFUSED BY"});
-  for (const auto& [name, s] : rows)
-    t.add({n(stats.count(*s)), bar(stats.count(*s), max, kBarWidth), n(s->refused), shown(*name),
-           s->last_ip, refused_by(stats, *s, false)});
-  return out + t.render();
+  bool more_refused = false;
+  Table t(by == Basis::refused ? "n-" : "n-n");
+  if (by == Basis::refused)
+    t.add({counted[2], "", "HELO", "LAST IP", "REFUSED BY"});
+  else
+    t.add({counted[static_cast<int>(by)], "", "REFUSED CONNS", "HELO", "LAST IP", "REFUSED BY"});
+  for (const auto& [name, s] : rows) {
+    std::uint64_t c = stats.count(*s);
+    more_refused = more_refused || s->refused > c;
+    if (by == Basis::refused)
+      t.add({n(c), bar(c, max, kBarWidth), shown(*name), s->last_ip, refused_by(stats, *s, false)});
+    else
+      t.add({n(c), bar(c, max, kBarWidth), n(s->refused), shown(*name), s->last_ip,
+             refused_by(stats, *s, false)});
+  }
+  out += t.render();
+  if (by == Basis::helo && more_refused)
+    out += "  (REFUSED CONNS above HELOS: $LOGHELO was off for part of the log)\n";
+  return out;
 }
 
 std::string clients_table(const LogStats& stats, std::size_t limit) {

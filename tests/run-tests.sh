@@ -45,8 +45,11 @@ for suite in $SUITES; do
 done
 
 # The relay binary under valgrind (a dynamically linked build: valgrind cannot follow a
-# static glibc's malloc), for the core suite; any report fails it.
-if [ -x "$B/dyn/helowrap" ] && command -v valgrind >/dev/null; then
+# static glibc's malloc), for the core suite; any report fails it. Missing, it fails too.
+if ! command -v valgrind >/dev/null || ! [ -x "$B/dyn/helowrap" ]; then
+  echo "== valgrind: cannot run: $(command -v valgrind >/dev/null || echo "no valgrind (apt-get install valgrind)") $([ -x "$B/dyn/helowrap" ] || echo "no $B/dyn/helowrap (make $B/dyn/helowrap)")"
+  failed=$((failed + 1))
+else
   echo "== integration under valgrind: tests/integration/run.sh"
   sh tests/valgrind-wrap.sh "$B/dyn" "$B/valgrind"
   HELOWRAP_COMM=memcheck-amd64- sh tests/integration/run.sh "$B" "$B/valgrind" >"$out" 2>&1

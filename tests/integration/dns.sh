@@ -7,7 +7,8 @@
 # domains test and tld local, so nothing is ever forwarded off the host), two
 # small perl UDP servers (a blackhole that never answers, and one that answers
 # SERVFAIL to everything, behind dnsmasq for servfail.test), and for each case
-# a real tcpserver (a perl stand-in on ::1, since ucspi-tcp has no IPv6) in
+# a real tcpserver (on ::1 too when it is ucspi-tcp-ipv6's; with Debian's plain
+# ucspi-tcp, which has no IPv6, a perl stand-in serves ::1) in
 # front of SAN/helowrap (ASan+UBSan; BUILD/helowrap when SAN has none) and
 # BUILD/qmailsim, with real swaks or a small perl client as the SMTP client.
 # helowrap finds dnsmasq through udns's NSCACHEIP=127.0.0.1 RES_OPTIONS=port:P.
@@ -52,6 +53,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
+# ucspi-tcp-ipv6's tcpserver binds ::1 and prints the port (-1); Debian's plain
+# ucspi-tcp exits at once ("no IP address for ::1").
+if [ -n "$(timeout 1 tcpserver -1 ::1 0 true </dev/null 2>/dev/null)" ]; then
+  TCPSERVER6=real
+else
+  TCPSERVER6=perl
+fi
+
 # --- cases ---------------------------------------------------------------------
 begin() {
   CASE=$1
@@ -79,10 +88,6 @@ finish() {
     done
     FAILED=$((FAILED + 1))
   fi
-}
-skip() {
-  echo "ok - $1 # SKIP $2"
-  PASSED=$((PASSED + 1))
 }
 
 # has FILE FIXEDTEXT / hasnt FILE FIXEDTEXT: a line of FILE contains the text
@@ -131,7 +136,10 @@ cat >"$TMP/udp.pl" <<'PERL'
 # udp.pl MODE PORTFILE: a UDP server on 127.0.0.1, port chosen by the kernel and
 # written to PORTFILE. MODE blackhole: reads and never answers. MODE servfail:
 # answers every query with SERVFAIL (question echoed, no records). MODE half:
-# answers every A query with 127.0.0.1 at once and never answers the others.
+# answers every A query with 127.0.0.1 at once and never answers the others. MODE tc:
+# answers every A query truncated (TC) with the records 192.0.2.1 and 192.0.2.2, and
+# 127.0.0.1 too when the name's first label is "with"; every other query with NODATA;
+# logs "query TYPE NAME edns SIZE" (the EDNS0 UDP size asked for, or "none") on stderr.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -148,6 +156,31 @@ for (;;) {
   next unless defined $peer && length($q) >= 12;
   next if $mode eq 'blackhole';
   my (undef, $flags) = unpack 'nn', $q;
+  if ($mode eq 'tc') {
+    my ($p, @labels) = (12);
+    while ($p < length $q) {
+      my $n = ord substr($q, $p, 1);
+      push @labels, lc substr($q, $p + 1, $n) if $n;
+      $p += 1 + $n;
+      last if $n == 0;
+    }
+    next if $p + 4 > length $q;
+    my ($qtype) = unpack 'n', substr($q, $p, 2);
+    my ($arcount) = unpack 'n', substr($q, 10, 2);
+    my $edns = 'none';
+    $edns = unpack 'n', substr($q, $p + 7, 2)
+      if $arcount && length $q >= $p + 9 && substr($q, $p + 4, 3) eq "\0\0\x29";
+    print STDERR "query $qtype ", join('.', @labels), " edns $edns\n";
+    my @addrs = $qtype == 1 ? ([192, 0, 2, 1], [192, 0, 2, 2]) : ();
+    push @addrs, [127, 0, 0, 1] if $qtype == 1 && @labels && $labels[0] eq 'with';
+    $q = substr($q, 0, $p + 4);  # header and question only
+    my $tc = $qtype == 1 ? 0x0200 : 0;
+    substr($q, 2, 2) = pack 'n', 0x8000 | ($flags & 0x7900) | 0x0400 | $tc | 0x0080;
+    substr($q, 4, 8) = pack 'nnnn', 1, scalar @addrs, 0, 0;
+    $q .= pack('nnnNn', 0xc00c, 1, 1, 60, 4) . pack('C4', @$_) for @addrs;
+    $s->send($q, 0, $peer);
+    next;
+  }
   if ($mode eq 'half') {
     my $p = 12;
     while ($p < length $q) {
@@ -238,8 +271,8 @@ exit 0;
 PERL
 
 cat >"$TMP/tcpserver6.pl" <<'PERL'
-# tcpserver6.pl PORTFILE PROG...: tcpserver's job on [::1] (Debian's ucspi-tcp has
-# no IPv6): for each connection, fork, put the socket on fds 0 and 1, set
+# tcpserver6.pl PORTFILE PROG...: tcpserver's job on [::1] when the installed tcpserver
+# is Debian's plain ucspi-tcp, which has no IPv6: for each connection, fork, put the socket on fds 0 and 1, set
 # PROTO=TCP6, TCPREMOTEIP, TCPLOCALIP and the ports, exec PROG. Logs like
 # "tcpserver -v": "tcpserver: pid N from IP" and "tcpserver: end N status S".
 use strict;
@@ -305,6 +338,14 @@ ZONE=(
   --host-record=test.tld,198.51.100.99
 )
 
+# many.test: 100 A records, 127.0.0.1 among them (too many for 1,232 bytes, few enough
+# for 4,096); big.test: 300 (too many even for 4,096: dnsmasq answers truncated)
+{
+  echo "127.0.0.1 many.test"
+  for i in $(seq 1 99); do echo "10.1.0.$i many.test"; done
+  for i in $(seq 0 299); do echo "10.2.$((i / 256)).$((i % 256)) big.test"; done
+} >"$TMP/many.hosts"
+
 DNSLOG=$TMP/dnsmasq.log
 # start_dnsmasq: on a free random port; sets DNSPORT
 start_dnsmasq() {
@@ -318,6 +359,7 @@ start_dnsmasq() {
       --bind-interfaces --listen-address=127.0.0.1 --port="$port" --pid-file= "${user[@]}" \
       --local=/test/ --local=/tld/ --server="/servfail.test/127.0.0.1#$SFPORT" \
       --log-queries --log-facility="$DNSLOG" "${ZONE[@]}" \
+      --addn-hosts="$TMP/many.hosts" --edns-packet-max=4096 \
       </dev/null >"$TMP/dnsmasq.out" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do
@@ -381,7 +423,17 @@ serve() {
   CTLDIR=
   show "$LOG"
   pidf=$D/server.pg
-  if [ "$six" = 1 ]; then
+  if [ "$six" = 1 ] && [ "$TCPSERVER6" = real ]; then
+    # ucspi-tcp-ipv6's tcpserver: -1 prints the port it chose for port 0
+    setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" \
+      tcpserver -1 -v -RHl0 ::1 0 "${cmd[@]}" </dev/null >"$D/port6" 2>>"$LOG" &
+    job=$!
+    for _ in $(seq 1 200); do
+      [ -s "$D/port6" ] && [ -s "$pidf" ] && grep -aq 'tcpserver: status: ' "$LOG" && break
+      kill -0 "$job" 2>/dev/null || break
+      sleep 0.05
+    done
+  elif [ "$six" = 1 ]; then
     setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" perl "$TMP/tcpserver6.pl" "$D/port6" \
       "${cmd[@]}" </dev/null >/dev/null 2>>"$LOG" &
     job=$!
@@ -389,6 +441,8 @@ serve() {
       [ -s "$D/port6" ] && [ -s "$pidf" ] && break
       sleep 0.05
     done
+  fi
+  if [ "$six" = 1 ]; then
     PORT=$(cat "$D/port6" 2>/dev/null)
     HOST=::1
     SRVPG=$(cat "$pidf" 2>/dev/null)
@@ -532,13 +586,15 @@ fi
 udp_server blackhole && BHPORT=$UDPPORT
 udp_server servfail && SFPORT=$UDPPORT
 udp_server half && HALFPORT=$UDPPORT
-if [ -z "${BHPORT:-}" ] || [ -z "${SFPORT:-}" ] || [ -z "${HALFPORT:-}" ] || ! start_dnsmasq; then
+udp_server tc && TCPORT=$UDPPORT
+if [ -z "${BHPORT:-}" ] || [ -z "${SFPORT:-}" ] || [ -z "${HALFPORT:-}" ] ||
+  [ -z "${TCPORT:-}" ] || ! start_dnsmasq; then
   echo "not ok - start the DNS servers"
   sed 's/^/#   /' "$TMP/dnsmasq.out" "$DNSLOG" "$TMP"/udp-*.log 2>/dev/null | head -n 20
   echo "0 passed, 1 failed"
   exit 1
 fi
-echo "# dnsmasq on 127.0.0.1:$DNSPORT, blackhole :$BHPORT, servfail :$SFPORT, half :$HALFPORT"
+echo "# dnsmasq on 127.0.0.1:$DNSPORT, blackhole :$BHPORT, servfail :$SFPORT, half :$HALFPORT, tc :$TCPORT"
 
 R_MAL='553 sorry, malformed HELO/EHLO hostname (#5.7.1)'
 R_NOTSOLVE='553 sorry, invalid host name in HELO/EHLO command. (#5.7.1)'
@@ -782,8 +838,19 @@ refused "B without R, RELAYCLIENT set: EHLO other.test still refused" other.test
 finish
 
 # --- 5. IPv6 --------------------------------------------------------------------------------------
-if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128' &&
-  perl -MIO::Socket::IP -e 'IO::Socket::IP->new(LocalHost => "::1", LocalPort => 0, Listen => 1) or exit 1' 2>/dev/null; then
+# What these cases need is a precondition, not an option: when it is missing they fail and
+# say what to install or enable.
+ipv6_missing() {
+  grep -q '^0\{31\}1 .* lo$' /proc/net/if_inet6 2>/dev/null ||
+    { echo "no IPv6 loopback: ::1 is not on lo (sysctl -w net.ipv6.conf.lo.disable_ipv6=0)"; return; }
+  perl -MIO::Socket::IP -e 'IO::Socket::IP->new(LocalHost => "::1", LocalPort => 0, Listen => 1) or exit 1' 2>/dev/null ||
+    { echo "cannot listen on ::1"; return; }
+  perl -MIO::Socket::INET6 -e 1 2>/dev/null ||
+    echo "swaks has no IPv6 without IO::Socket::INET6: apt-get install libio-socket-inet6-perl"
+}
+IPV6_MISSING=$(ipv6_missing)
+echo "# IPv6 server: $([ "$TCPSERVER6" = real ] && echo "tcpserver (ucspi-tcp-ipv6)" || echo "tcpserver6.pl (the installed tcpserver has no IPv6)")"
+if [ -z "$IPV6_MISSING" ]; then
   accepted "IPv6 client ::1: EHLO a6.test passes B" a6.test -6 HELO_DNS_CHECK=BL
   log_of "$LOG" x '::1' | grep -aqF 'resolves to loopback [::1]' || fail "no log line from ::1"
   hasntlog "$LOG" "doesn't match" '::1'
@@ -798,7 +865,11 @@ if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128' &&
   haslog "$LOG" "blocked with: HELO/EHLO command must provide FQDN that match your IP address. [::1]" '::1'
   finish
 else
-  skip "IPv6 client ::1 over TCP" "no IPv6 loopback"
+  for t in "EHLO a6.test passes B" "EHLO both.test passes B" "EHLO a4.test (A only) is refused by B"; do
+    begin "IPv6 client ::1: $t"
+    fail "$IPV6_MISSING"
+    finish
+  done
 fi
 
 # helocheck NAME IP FLAGS: runs helocheck against dnsmasq, output in $D/hc.out
@@ -1183,6 +1254,112 @@ timeout 30 "$HC" -x >"$D/hc.out" 2>&1
 rc=$?
 [ "$rc" = 100 ] || fail "exit $rc, want 100"
 grep -q 'usage' "$D/hc.out" || fail "no usage line"
+finish
+
+# --- 13. one-letter top-level labels, bare addresses, large answers ------------------------------------
+dns_mark
+refused "GNLR: EHLO mail.example.c (one-letter top-level label) is malformed" mail.example.c \
+  "$R_MAL" HELO_DNS_CHECK=
+haslog "$LOG" "malformed HELO/EHLO [mail.example.c] from [127.0.0.1]"
+expect_no_queries
+finish
+
+begin "helocheck: B and a.b (one-letter top-level label) is malformed"
+hc a.b 192.0.2.50 BL
+hc_reply "$R_MAL"
+finish
+
+dns_mark
+refused "N: bare address 198.51.100.7 (in moreipme) is ours, no DNS query" 198.51.100.7 "$R_OURS" \
+  HELO_DNS_CHECK=NL
+haslog "$LOG" "HELO [198.51.100.7] is a local domain but IP [127.0.0.1] is not a RELAYCLIENT"
+haslog "$LOG" "$B_OURS"
+expect_no_queries
+finish
+
+begin "helocheck: N and a bare \$TCPLOCALIP is ours"
+hc 192.0.2.1 192.0.2.50 NL TCPLOCALIP=192.0.2.1
+hc_reply "$R_OURS"
+finish
+begin "helocheck: N and a bare IPv6 address in moreipme (2001:DB8:0::7) is ours"
+hc 2001:DB8:0::7 192.0.2.50 NL
+hc_reply "$R_OURS"
+finish
+begin "helocheck: N and a bare loopback address resolves to loopback: logged, let go (as helodnscheck)"
+hc 127.0.0.1 192.0.2.50 NL
+hc_reply "250 ok"
+haslog "$D/hc.out" "HELO [127.0.0.1] resolves to loopback [127.0.0.1], let it go" 192.0.2.50
+finish
+begin "helocheck: N and the address literal [127.0.0.1] is refused (SPEC 9)"
+hc '[127.0.0.1]' 192.0.2.50 NL
+hc_reply "$R_LOCALHOST"
+finish
+begin "helocheck: N and a bare address that is not ours passes, logged as not the client's"
+hc 198.51.100.70 192.0.2.50 NL
+hc_reply "250 ok"
+haslog "$D/hc.out" "HELO [198.51.100.70] doesn't match IP [192.0.2.50]" 192.0.2.50
+finish
+begin "helocheck: GNLR and a bare address: G finds it malformed first"
+hc 198.51.100.7 192.0.2.50 ""
+hc_reply "$R_MAL"
+finish
+
+accepted "BLT: EHLO many.test (100 A records, 127.0.0.1 among them) passes" many.test \
+  HELO_DNS_CHECK=BLT
+no_blocks
+hasntlog "$LOG" "temporary failed"
+hasntlog "$LOG" "doesn't match"
+finish
+
+begin "helocheck: many.test, all 100 A records in one EDNS0 answer"
+hc many.test 10.1.0.99 BDT
+hc_reply "250 ok"
+n=$(log_of "$D/hc.out" x 10.1.0.99 | grep -c '^debug: address ')
+[ "$n" = 100 ] || fail "$n addresses, want 100"
+log_of "$D/hc.out" x 10.1.0.99 | grep -aq '^debug: A: found, AAAA: no data' ||
+  fail "no untruncated A answer"
+finish
+
+begin "helocheck: RES_OPTIONS udpbuf:512 does not turn EDNS0 off"
+hc udpbuf.tc.test 192.0.2.50 AL "RES_OPTIONS=port:$TCPORT udpbuf:512"
+hc_reply "250 ok"
+grep -aq '^query 1 udpbuf\.tc\.test edns 4096$' "$TMP/udp-tc.log" ||
+  fail "no A query with an EDNS0 UDP size of 4096: $(grep -a udpbuf "$TMP/udp-tc.log" | head -n 2)"
+finish
+
+begin "helocheck: big.test (300 A records, truncated even at 4096 bytes) resolves for A"
+hc big.test 192.0.2.50 ADT
+hc_reply "250 ok"
+log_of "$D/hc.out" x 192.0.2.50 | grep -aq '^debug: A: found (truncated), AAAA: no data' ||
+  fail "no truncated A answer"
+n=$(log_of "$D/hc.out" x 192.0.2.50 | grep -c '^debug: address 10\.2\.')
+if [ "$n" -le 200 ] || [ "$n" -ge 300 ]; then fail "$n addresses held, want 201-299"; fi
+finish
+
+begin "helocheck: big.test, client not among the records held: BT gives 451"
+hc big.test 10.9.9.9 BLT
+hc_reply "$R_TEMP"
+haslog "$D/hc.out" "HELO [big.test] DNS CHECK for IP [10.9.9.9] temporary failed" 10.9.9.9
+finish
+
+accepted "BLT: a truncated answer that holds the client's IP passes (EHLO with.tc.test)" \
+  with.tc.test -t 5 HELO_DNS_CHECK=BLT "RES_OPTIONS=port:$TCPORT"
+no_blocks
+hasntlog "$LOG" "temporary failed"
+grep -aq '^query 1 with\.tc\.test edns 4096$' "$TMP/udp-tc.log" ||
+  fail "no A query with an EDNS0 UDP size of 4096: $(grep -a with "$TMP/udp-tc.log" | head -n 2)"
+finish
+
+refused "BLT: a truncated answer without the client's IP: 451 (EHLO without.tc.test)" \
+  without.tc.test "$R_TEMP" -t 5 HELO_DNS_CHECK=BLT "RES_OPTIONS=port:$TCPORT"
+haslog "$LOG" "HELO [without.tc.test] DNS CHECK for IP [127.0.0.1] temporary failed"
+finish
+
+begin "helocheck: a truncated answer without the client's IP, without T: let go"
+hc without.tc.test 192.0.2.50 BL "RES_OPTIONS=port:$TCPORT"
+hc_reply "250 ok"
+haslog "$D/hc.out" "HELO [without.tc.test] DNS CHECK for IP [192.0.2.50] temporary failed, but let it go" \
+  192.0.2.50
 finish
 
 echo "$PASSED passed, $FAILED failed"

@@ -1015,7 +1015,7 @@ DNS_CASES=(
   "nx|$R553A|$R553A|fast|no|NXDOMAIN"
   "servfail|$R250|$R451|any|yes|SERVFAIL"
   "tc|$R250|$R451|any|yes|TC bit, no records"
-  "tcok|$R250|either|any|any|TC bit with the A record"
+  "tcok|$R250|$R250|fast|no|TC bit with the A record (it counts: SPEC §5.4)"
   "short|$R250|$R451|any|yes|a 6-byte answer"
   "hdronly|$R250|$R451|any|yes|a header-only answer"
   "garbage|$R250|$R451|any|yes|garbage after the ID"

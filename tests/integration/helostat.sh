@@ -291,8 +291,17 @@ case_errors() {
     check "missing file: the rest reported" cmp -s "$TMP/miss.tab" "$TMP/dir.tab"
     head -c 200 "$LOGA"/@*.s >"$TMP/cut.gz"
     hs -t "$TMP/cut.gz" </dev/null >"$TMP/cut.tab" 2>"$TMP/cut.err"
+    expect_eq "cut gzip: exit status" "$?" 111
+    check "cut gzip: diagnostic" eq "$(cat "$TMP/cut.err")" "helostat: warning: $TMP/cut.gz: gzip data cut short: the lines up to there are counted"
+    cp "$LOGA"/@*.s "$TMP/bad.gz" # with its CRC-32 (the 4 bytes before the last 4) zeroed
+    head -c 4 /dev/zero | dd of="$TMP/bad.gz" bs=1 seek=$(($(wc -c <"$TMP/bad.gz") - 8)) conv=notrunc 2>/dev/null
+    hs -t "$TMP/bad.gz" </dev/null >/dev/null 2>"$TMP/bad.err"
     expect_eq "damaged gzip: exit status" "$?" 111
-    check "damaged gzip: diagnostic" has "$TMP/cut.err" "^helostat: warning: $TMP/cut.gz: gzip -dc failed"
+    check "damaged gzip: diagnostic" eq "$(cat "$TMP/bad.err")" "helostat: warning: $TMP/bad.gz: damaged gzip data: incorrect data check"
+    # without gzip in PATH: zlib reads it, nothing says "damaged"
+    PATH=/nonexistent "$HS" -t "$LOGA"/@*.s </dev/null >"$TMP/nogzip.tab" 2>"$TMP/nogzip.err"
+    expect_eq "no gzip in PATH: exit status" "$?" 0
+    check "no gzip in PATH: nothing on stderr" eq "$(cat "$TMP/nogzip.err")" ""
     hs -q </dev/null >/dev/null 2>"$TMP/usage.err"
     expect_eq "bad option: exit" "$?" 100
     check "usage line" has "$TMP/usage.err" '^helostat: usage: helostat '
@@ -301,6 +310,82 @@ case_errors() {
     hs -n x </dev/null >/dev/null 2>&1
     expect_eq "bad -n: exit" "$?" 100
     show "$TMP/junk.tab" "$TMP/junk.err" "$TMP/cut.err"
+  fi
+  finish
+}
+
+case_rotated() {
+  begin "helostat DIR: @*.s.gz, @*.u, concatenated gzip members and current, in time order"
+  if need_setup; then
+    local d=$TMP/rotated l1=@400000006b048a1600000000 l2=@400000006b048a1700000000
+    local l3=@400000006b048a1800000000 n
+    mkdir -p "$d"
+    gzip -dc "$LOGA"/@*.s >"$TMP/rot.all"
+    n=$(wc -l <"$TMP/rot.all")
+    # the rotated log in four parts, made newest first (readdir order proves nothing)
+    cp "$LOGA/current" "$d/current"
+    { sed -n "$((n / 2 + 1)),$((n * 3 / 4))p" "$TMP/rot.all" | gzip -c
+      sed -n "$((n * 3 / 4 + 1)),\$p" "$TMP/rot.all" | gzip -c; } >"$d/$l3.s.gz" # 2 members
+    sed -n "$((n / 4 + 1)),$((n / 2))p" "$TMP/rot.all" >"$d/$l2.u"
+    sed -n "$((n / 4 + 1)),$((n / 2))p" "$TMP/rot.all" | gzip -c >"$d/$l2.u.gz" # gzip at work
+    sed -n "1,$((n / 4))p" "$TMP/rot.all" | gzip -c >"$d/$l1.s.gz"
+    : >"$d/lock"
+    : >"$d/state"
+    echo notes >"$d/notes.txt"
+    hs -t "$d" </dev/null >"$TMP/rot.tab" 2>"$TMP/rot.err"
+    expect_eq "exit status" "$?" 0
+    check "= the original directory's report" cmp -s "$TMP/rot.tab" "$TMP/dir.tab"
+    check "skipped files named" eq "$(cat "$TMP/rot.err")" \
+      "helostat: warning: $d/$l2.u.gz skipped: $l2.u holds the same log (still being compressed?)
+helostat: warning: $d/notes.txt skipped: not a multilog log file"
+    { gzip -dc "$d/$l1.s.gz"; cat "$d/$l2.u"; gzip -dc "$d/$l3.s.gz"; cat "$d/current"; } |
+      cmp -s - <({ cat "$TMP/rot.all" "$LOGA/current"; }) || fail "the parts do not make the log"
+    show "$TMP/rot.tab" "$TMP/rot.err"
+  fi
+  finish
+}
+
+case_missing_control() {
+  begin "helostat -c and helocheck -b: a -c directory that does not exist is an error"
+  if need_setup; then
+    hs -t -c "$TMP/no-such-control" "$LOGA" </dev/null >"$TMP/noctl.tab" 2>"$TMP/noctl.err"
+    expect_eq "helostat: exit status" "$?" 111
+    check "helostat: diagnostic" eq "$(cat "$TMP/noctl.err")" \
+      "helostat: fatal: unable to read $TMP/no-such-control: No such file or directory"
+    check "helostat: no report" eq "$(cat "$TMP/noctl.tab")" ""
+    timeout 60 "$HC" -c "$TMP/no-such-control" -b - -w "$PROVIDERS" <"$TMP/dir.tab" >"$TMP/noctl.out" 2>"$TMP/noctl.err"
+    expect_eq "helocheck -b: exit status" "$?" 111
+    check "helocheck -b: diagnostic" eq "$(cat "$TMP/noctl.err")" \
+      "helocheck: fatal: unable to read controls: $TMP/no-such-control: No such file or directory"
+    check "helocheck -b: no verdicts" eq "$(cat "$TMP/noctl.out")" ""
+    mkdir -p "$TMP/empty-control"
+    timeout 60 "$HC" -c "$TMP/empty-control" -b - -w "$PROVIDERS" <"$TMP/dir.tab" >"$TMP/emptyctl.out" 2>&1
+    expect_eq "helocheck -b, a directory without badhelo: exit status" "$?" 0
+    check "helocheck -b, without badhelo: every name passes" has "$TMP/emptyctl.out" '^no patterns in .*: badhelo is off, every name passes$'
+  fi
+  finish
+}
+
+case_helocheck_ip() {
+  begin "helocheck: an impossible client address is a usage error (100)"
+  if [ -x "$HC" ]; then
+    local ip rc
+    for ip in 111.222.333.444 127.0.0.002 notanip 1.2.3 '' 192.0.2.1x; do
+      HELO_DNS_CHECK=BL timeout 30 "$HC" -c "$CTL" mail.example.org "$ip" </dev/null >"$TMP/ip.out" 2>"$TMP/ip.err"
+      rc=$?
+      expect_eq "'$ip': exit status" "$rc" 100
+      check "'$ip': usage line" eq "$(cat "$TMP/ip.err")" "helocheck: usage: not an IPv4 or IPv6 address: $ip"
+      check "'$ip': no verdict" eq "$(cat "$TMP/ip.out")" ""
+    done
+    TCPREMOTEIP=111.222.333.444 timeout 30 "$HC" -c "$CTL" mail.example.org </dev/null >/dev/null 2>&1
+    expect_eq "\$TCPREMOTEIP=111.222.333.444: exit status" "$?" 100
+    for ip in 192.0.2.1 2001:db8::1 ::ffff:192.0.2.1; do
+      timeout 30 "$HC" -c "$CTL" bad.example "$ip" </dev/null >"$TMP/ip.out" 2>&1
+      expect_eq "'$ip': exit status" "$?" 0
+      check "'$ip': badhelo verdict" has "$TMP/ip.out" '^reply to RCPT: 553 '
+    done
+  else
+    fail "missing $HC"
   fi
   finish
 }
@@ -495,8 +580,8 @@ case_whatif() {
   finish
 }
 
-for c in real_names real_refused old_log inputs errors real_window synthetic synthetic_windows \
-  synthetic_gzip chkuser whatif; do
+for c in real_names real_refused old_log inputs errors rotated missing_control real_window \
+  synthetic synthetic_windows synthetic_gzip chkuser whatif helocheck_ip; do
   "case_$c"
 done
 

@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(g_syntax_table) {
   std::string total253 = std::string(63, 'a') + "." + std::string(63, 'b') + "." +
                          std::string(63, 'c') + "." + std::string(57, 'd') + ".com";  // 253
   BOOST_REQUIRE(total253.size() == 253u);
-  const char* valid[] = {"mail.example.org", "a.b", "MX1.Example.COM", "x-y.example",
+  const char* valid[] = {"mail.example.org", "a.bc", "MX1.Example.COM", "x-y.example",
                          "mail.example.org.", "xn--bcher-kva.example", "mail.xn--p1ai",
                          "1.2.3.4.example", "mail.example.international", "a1.b2.museum"};
   for (const char* n : valid) BOOST_TEST(valid_hostname(n), n);
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(g_syntax_table) {
   BOOST_TEST(valid_hostname(total253 + "."));  // the trailing dot does not count
   const char* invalid[] = {"localhost", "example", "", ".", "a..b", ".a.b", "a.b..",
                            "-a.example", "a-.example", "a.-b.example", "mail_1.example",
-                           "mail.example.123", "mail.exa mple", "1.2.3.4", "a.b-",
+                           "mail.example.123", "mail.exa mple", "1.2.3.4", "a.b-", "a.b",
                            "mail.ex4mple", "mail.xn--", "[192.0.2.1]", "a.b/c"};
   for (const char* n : invalid) BOOST_TEST(!valid_hostname(n), n);
   BOOST_TEST(!valid_hostname(l64 + ".example"));
@@ -303,6 +303,174 @@ BOOST_AUTO_TEST_CASE(our_name_is_refused_even_when_dns_fails) {
     Verdict ours = dns_decide(context(flags), "mx.example.org", kTemp, kTemp, true);
     BOOST_TEST(ours.reply == "553 sorry, HELO doesn't match IP (#5.7.1)", flags);
   }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Issue 10: three cases where helowrap decided differently from helodnscheck.
+BOOST_AUTO_TEST_SUITE(dnscheck_compat)
+
+const char* const kMalformed = "553 sorry, malformed HELO/EHLO hostname (#5.7.1)";
+const char* const kLocalhost = "553 sorry, localhost HELO/EHLO doesn't match IP (#5.7.1)";
+const char* const kOurs = "553 sorry, HELO doesn't match IP (#5.7.1)";
+const char* const kMismatch =
+    "553 sorry, HELO/EHLO command must provide FQDN that match your IP address. (#5.7.1)";
+const char* const kTempFail = "451 temporary failure checking HELO/EHLO host name (#4.4.3)";
+
+std::string outcome(const Verdict& v) {
+  if (v.is_pending()) return "pending";
+  return v.is_block() ? v.reply : "pass";
+}
+
+// G: the top-level label has at least two letters (helodnscheck's [A-Za-z]{2,12}), or is xn--.
+BOOST_AUTO_TEST_CASE(g_one_letter_top_label_is_malformed) {
+  struct Row { const char* name; bool valid; } rows[] = {
+      {"mail.example.c", false}, {"a.b", false},  {"a.b.", false},       {"mail.example.C", false},
+      {"mail.example.cc", true}, {"a.bc", true},  {"a.bc.", true},       {"mail.xn--p1ai", true},
+      {"x.xn--", false},         {"c.c.c", false}, {"mail.example.c1", false},
+  };
+  for (const Row& r : rows) {
+    BOOST_TEST(valid_hostname(r.name) == r.valid, r.name);
+    Verdict v = dns_decide(context("GL"), r.name, kNx, kNx, false);
+    BOOST_TEST(outcome(v) == (r.valid ? "pass" : kMalformed), r.name);
+    if (!r.valid) {
+      BOOST_TEST(!dns_needs_lookup(context("GL"), r.name), r.name);
+      BOOST_TEST(has_line(v, std::string("malformed HELO/EHLO [") + r.name + "] from [192.0.2.10]"));
+    }
+  }
+  // A and B imply G
+  BOOST_TEST(outcome(dns_decide(context("A"), "mail.example.c", kPending, kPending, false)) == kMalformed);
+  BOOST_TEST(outcome(dns_decide(context("B"), "a.b", kPending, kPending, false)) == kMalformed);
+}
+
+// N and B: a bare address is compared as an address, as helodnscheck's gethostbyname() makes
+// it, without a DNS question. G still finds it malformed (not a host name, not a literal).
+BOOST_AUTO_TEST_CASE(bare_address_table) {
+  struct Row {
+    const char* flags;
+    const char* name;
+    const char* client;
+    const char* tcplocalip;  // added to this server's addresses, as load_policy does
+    const char* want;        // the reply, or "pass"
+  } rows[] = {
+      // moreipme (198.51.100.7, 2001:db8::7), whole addresses in binary
+      {"N", "198.51.100.7", "192.0.2.10", nullptr, kOurs},
+      {"NL", "2001:db8::7", "192.0.2.10", nullptr, kOurs},
+      {"N", "2001:DB8:0::7", "192.0.2.10", nullptr, kOurs},
+      {"N", "::ffff:198.51.100.7", "192.0.2.10", nullptr, kOurs},
+      {"N", "198.51.100.70", "192.0.2.10", nullptr, "pass"},
+      {"N", "198.51.100.7.", "192.0.2.10", nullptr, "pending"},  // not an address: asks DNS
+      // $TCPLOCALIP
+      {"N", "192.0.2.25", "192.0.2.10", "192.0.2.25", kOurs},
+      {"N", "::ffff:192.0.2.25", "192.0.2.10", "192.0.2.25", kOurs},
+      {"N", "192.0.2.26", "192.0.2.10", "192.0.2.25", "pass"},
+      // a bare loopback address resolves to loopback: let go (SPEC 5.2), as helodnscheck
+      {"N", "127.0.0.1", "192.0.2.10", nullptr, "pass"},
+      {"N", "127.9.9.9", "192.0.2.10", nullptr, "pass"},
+      {"N", "::1", "192.0.2.10", nullptr, "pass"},
+      {"N", "::ffff:127.0.0.1", "192.0.2.10", nullptr, "pass"},
+      // an address literal of loopback is refused (SPEC 9)
+      {"N", "[127.0.0.1]", "192.0.2.10", nullptr, kLocalhost},
+      {"N", "[IPv6:::1]", "192.0.2.10", nullptr, kLocalhost},
+      {"NLB", "192.0.2.10", "192.0.2.10", nullptr, kMalformed},  // B implies G
+      // G: a bare address is malformed, before N can see it
+      {"GN", "198.51.100.7", "192.0.2.10", nullptr, kMalformed},
+      {"G", "192.0.2.10", "192.0.2.10", nullptr, kMalformed},
+      {"GN", "::1", "192.0.2.10", nullptr, kMalformed},
+      {"", "198.51.100.7", "192.0.2.10", nullptr, kMalformed},  // default GNLR
+  };
+  for (const Row& r : rows) {
+    DnsContext c = context(r.flags, r.client);
+    if (r.tcplocalip) c.local_addresses.push_back(*IpAddr::parse(r.tcplocalip));
+    std::string what = std::string(r.flags) + " " + r.name;
+    BOOST_TEST(outcome(dns_decide(c, r.name, kPending, kPending, false)) == r.want, what);
+    if (std::string(r.want) != "pending") BOOST_TEST(!dns_needs_lookup(c, r.name), what);
+  }
+  // The comparison with the client's IP: logged with L, refused only by B (seen under P)
+  Verdict logged = dns_decide(context("NL"), "192.0.2.11", kPending, kPending, false);
+  BOOST_TEST(outcome(logged) == "pass");
+  BOOST_TEST(has_line(logged, "HELO [192.0.2.11] doesn't match IP [192.0.2.10]"));
+  BOOST_TEST(dns_decide(context("NL"), "192.0.2.10", kPending, kPending, false).decision_log.empty());
+  Verdict other = dns_decide(context("BLP"), "192.0.2.11", kPending, kPending, false);
+  BOOST_TEST(has_line(other, "HELO [192.0.2.11] doesn't match IP [192.0.2.10]"));
+  BOOST_TEST(has_line(other, "malformed HELO/EHLO [192.0.2.11] from [192.0.2.10]"));
+  Verdict same = dns_decide(context("BLP", "2001:db8::10"), "2001:DB8::10", kPending, kPending, false);
+  BOOST_TEST(!has_line(same, "HELO [2001:DB8::10] doesn't match IP [2001:db8::10]"));
+  Verdict mapped = dns_decide(context("BLP", "::ffff:192.0.2.10"), "192.0.2.10", kPending, kPending, false);
+  BOOST_TEST(!has_line(mapped, "HELO [192.0.2.10] doesn't match IP [::ffff:192.0.2.10]"));
+  // the log names the rule as for a literal
+  Verdict ours = dns_decide(context("NL"), "198.51.100.7", kPending, kPending, false);
+  BOOST_TEST(has_line(ours, "HELO [198.51.100.7] is a local domain but IP [192.0.2.10] is not a RELAYCLIENT"));
+  BOOST_TEST(ours.rule == "N");
+  DnsContext relay = context("N");
+  relay.relayclient = true;
+  BOOST_TEST(outcome(dns_decide(relay, "198.51.100.7", kPending, kPending, false)) == "pass");
+}
+
+std::string describe(const Lookup& l) {
+  std::string s = l.truncated ? "truncated" : "";
+  for (const IpAddr& a : l.addresses) s += " " + a.text();
+  return "[" + s + "]";
+}
+
+Lookup truncated(std::initializer_list<const char*> addrs) {
+  Lookup l = found(addrs);
+  l.truncated = true;
+  if (l.addresses.empty()) l.status = S::tempfail;  // what the driver makes of an empty one
+  return l;
+}
+
+// A truncated answer counts with the records it holds; when none decides, it is a temporary
+// failure (SPEC §5.4).
+BOOST_AUTO_TEST_CASE(truncated_answer_table) {
+  struct Row {
+    const char* flags;
+    const char* client;
+    Lookup a, aaaa;
+    const char* want;
+  } rows[] = {
+      // B: the client's IP is among the records held
+      {"BT", "192.0.2.10", truncated({"192.0.2.1", "192.0.2.10"}), kNoData, "pass"},
+      {"BLT", "192.0.2.10", truncated({"192.0.2.10"}), kTemp, "pass"},
+      {"B", "2001:db8::10", kNoData, truncated({"2001:db8::1", "2001:db8::10"}), "pass"},
+      // ... or not: the rest of the answer might hold it
+      {"BT", "192.0.2.10", truncated({"192.0.2.1", "192.0.2.2"}), kNoData, kTempFail},
+      {"B", "192.0.2.10", truncated({"192.0.2.1"}), kNoData, "pass"},  // let go without T
+      {"BT", "192.0.2.10", truncated({}), kNoData, kTempFail},         // holds nothing
+      {"BT", "192.0.2.10", truncated({}), truncated({}), kTempFail},
+      // an IPv4 client is judged by A alone: a truncated AAAA does not matter
+      {"BT", "192.0.2.10", found({"192.0.2.10"}), truncated({"2001:db8::1"}), "pass"},
+      {"BT", "192.0.2.10", found({"192.0.2.11"}), truncated({"2001:db8::1"}), kMismatch},
+      // A: any address held resolves the name; without B the client's IP decides nothing
+      {"AT", "192.0.2.10", truncated({"192.0.2.1"}), kNoData, "pass"},
+      {"ALT", "192.0.2.10", truncated({"192.0.2.1"}), kNoData, "pass"},
+      {"GNLHT", "192.0.2.10", truncated({"192.0.2.1"}), kNoData, "pass"},
+      {"AT", "192.0.2.10", truncated({}), kNoData, kTempFail},
+      // N: an address of ours among those held refuses; the others are judged as held
+      {"NT", "192.0.2.10", truncated({"192.0.2.1", "198.51.100.7"}), kNoData, kOurs},
+      {"BT", "192.0.2.10", truncated({"192.0.2.10", "198.51.100.7"}), kNoData, kOurs},
+      {"NT", "192.0.2.10", truncated({"192.0.2.1"}), kNoData, "pass"},
+      {"NT", "192.0.2.10", truncated({}), kNoData, kTempFail},
+  };
+  for (const Row& r : rows) {
+    Verdict v = dns_decide(context(r.flags, r.client), "many.example", r.a, r.aaaa, false);
+    BOOST_TEST(outcome(v) == r.want, std::string(r.flags) + " A " + describe(r.a) + " AAAA " +
+                                         describe(r.aaaa));
+  }
+  // the debug log says the answer was cut short; a let-go is logged as a temporary failure
+  Verdict d = dns_decide(context("BD"), "many.example", truncated({"192.0.2.10"}), kNoData, false);
+  BOOST_TEST(has_line(d, "debug: A: found (truncated), AAAA: no data"));
+  Verdict l = dns_decide(context("BL"), "many.example", truncated({"192.0.2.1"}), kNoData, false);
+  BOOST_TEST(has_line(l, "HELO [many.example] DNS CHECK for IP [192.0.2.10] temporary failed, but let it go"));
+  BOOST_TEST(!has_line(l, "HELO [many.example] doesn't match IP [192.0.2.10]"));
+  BOOST_TEST(l.undecided);
+  // without B: no mismatch, no header, no temporary failure
+  Verdict h = dns_decide(context("ALHD"), "many.example", truncated({"192.0.2.1"}), kNoData, false);
+  BOOST_TEST(h.header == "");
+  BOOST_TEST(!has_line(h, "HELO [many.example] doesn't match IP [192.0.2.10]"));
+  BOOST_TEST(!has_line(h, "HELO [many.example] DNS CHECK for IP [192.0.2.10] temporary failed"));
+  BOOST_TEST(has_line(h, "debug: B: not decided, the answer was truncated"));
+  BOOST_TEST(!h.undecided);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

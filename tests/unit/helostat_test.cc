@@ -492,10 +492,42 @@ BOOST_AUTO_TEST_CASE(limit_and_terminal_table) {
       "from 2026-11-23 18:46:36 to 2026-11-23 18:46:36 (local time)\n"
       "\n"
       "HELO names by HELOs logged (helowrap $LOGHELO lines): 2 of 3\n"
-      "  COUNT                        REFUSED  HELO       LAST IP    REFUSED BY\n"
-      "      4  ####################        0  a.example  192.0.2.1\n"
-      "      2  ##########                  0  b.example  192.0.2.2\n";
+      "  HELOS                        REFUSED CONNS  HELO       LAST IP    REFUSED BY\n"
+      "      4  ####################              0  a.example  192.0.2.1\n"
+      "      2  ##########                        0  b.example  192.0.2.2\n";
   BOOST_TEST(render_report(f.stats, opt) == expected);
+}
+
+// $LOGHELO on for part of the log: a name refused while it was off has more refused
+// connections than HELOs, and the table says what each column counts.
+BOOST_AUTO_TEST_CASE(names_table_columns_say_what_they_count) {
+  Utc utc;
+  ReportOptions opt;
+  opt.clients = opt.rules = false;
+  Feed part;
+  part << hw(kT0, 1, "192.0.2.1", "helo: <a.example> ok")
+       << hw(kT0, 2, "192.0.2.1", "helo: <a.example> ok");
+  for (long pid = 3; pid < 7; ++pid)
+    part << hw(kT0, pid, "192.0.2.3", "badhelo: <bad.example> at 192.0.2.3");
+  std::string report = render_report(part.stats, opt);
+  BOOST_TEST(report.find("\n  HELOS                        REFUSED CONNS  HELO         LAST IP"
+                         "    REFUSED BY\n") != std::string::npos, report);
+  BOOST_TEST(report.find("\n      0                                    4  bad.example  192.0.2.3"
+                         "  badhelo (4)\n") != std::string::npos, report);
+  BOOST_TEST(report.find("\n  (REFUSED CONNS above HELOS: $LOGHELO was off for part of the log)\n") !=
+                 std::string::npos, report);
+  BOOST_TEST(lines_of(part.tab(), "helo")[1] == "helo\t0\t4\tbad.example\t192.0.2.3\tbadhelo\t4");
+
+  Feed all;  // $LOGHELO on throughout: no note
+  all << hw(kT0, 1, "192.0.2.1", "helo: <bad.example> badhelo ^bad\\.")
+      << hw(kT0, 1, "192.0.2.1", "badhelo: <bad.example> at 192.0.2.1");
+  BOOST_TEST(render_report(all.stats, opt).find("REFUSED CONNS above") == std::string::npos);
+
+  Feed none;  // no $LOGHELO at all: ranked by refused connections, counted once
+  none << hw(kT0, 3, "192.0.2.3", "badhelo: <bad.example> at 192.0.2.3");
+  std::string r = render_report(none.stats, opt);
+  BOOST_TEST(r.find("\n  REFUSED CONNS                        HELO         LAST IP    REFUSED BY\n") != std::string::npos, r);
+  BOOST_TEST(r.find("HELOS") == std::string::npos, r);
 }
 
 BOOST_AUTO_TEST_CASE(bars) {
