@@ -1388,10 +1388,12 @@ flood_size() {
 # case_flood KIND MODE: MODE test (the program under test), release (BUILD/helowrap,
 # VmHWM <= FLOOD_BOUND) or softlimit (BUILD/helowrap under softlimit -m 50000000)
 case_flood() {
-  local kind=$1 mode=$2 n want got d hwm
+  local kind=$1 mode=$2 n want got d hwm label=${HWBIN##*/}
   n=$(flood_size "$kind" "$mode")
   d=$TMP/flood-$kind-$mode
-  begin "$kind flood ($n commands) while the greeting is 3 s late [$mode: ${HWCMD[*]##*/}]: every reply, in order, memory bounded"
+  [ "$VG" = 1 ] && label="valgrind $label"
+  [ "$mode" = softlimit ] && label="softlimit -m 50000000 $label"
+  begin "$kind flood ($n commands) while the greeting is 3 s late [$mode: $label]: every reply, in order, memory bounded"
   have_bins || { finish; return; }
   mkdir -p "$d"
   want=$(flood_input "$kind" "$n" "$d/in")
