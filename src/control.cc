@@ -7,12 +7,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-std::vector<ControlLine> control_parse(const std::string& contents) {
+std::vector<ControlLine> control_parse(const std::string& contents, bool keep_nuls) {
   std::vector<ControlLine> lines;
   lines.reserve(static_cast<std::size_t>(std::count(contents.begin(), contents.end(), '\n')) + 1);
   each_control_line(contents, [&](int number, std::string_view text) {
     lines.push_back({number, std::string(text)});
-  });
+  }, keep_nuls);
   return lines;
 }
 
@@ -37,11 +37,12 @@ ControlStatus control_readraw(const std::string& path, std::string& contents) {
   return ControlStatus::ok;
 }
 
-ControlStatus control_readfile(const std::string& path, std::vector<ControlLine>& lines) {
+ControlStatus control_readfile(const std::string& path, std::vector<ControlLine>& lines,
+                               bool keep_nuls) {
   lines.clear();
   std::string contents;
   ControlStatus status = control_readraw(path, contents);
-  if (status == ControlStatus::ok) lines = control_parse(contents);
+  if (status == ControlStatus::ok) lines = control_parse(contents, keep_nuls);
   return status;
 }
 

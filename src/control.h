@@ -12,14 +12,18 @@ struct ControlLine {
 };
 
 // One entry per non-blank line not starting with '#'. A missing file is not an error.
-ControlStatus control_readfile(const std::string& path, std::vector<ControlLine>& lines);
+ControlStatus control_readfile(const std::string& path, std::vector<ControlLine>& lines,
+                               bool keep_nuls = false);
 
 // Splits file contents into control lines (the part of control_readfile that does no I/O).
-std::vector<ControlLine> control_parse(const std::string& contents);
+std::vector<ControlLine> control_parse(const std::string& contents, bool keep_nuls = false);
 
 // The same lines as views into `contents`, for each_control_line's caller to keep.
+// qmail's control_readfile keeps a NUL inside a line: qregex reads it as the end of one
+// pattern and the start of the next (keep_nuls, for badhelo); other files' readers hand
+// the line to C string functions, for which a NUL ends it.
 template <typename F>  // F(int number, std::string_view text)
-void each_control_line(std::string_view contents, F&& f) {
+void each_control_line(std::string_view contents, F&& f, bool keep_nuls = false) {
   int number = 0;
   for (std::size_t pos = 0; pos < contents.size();) {
     std::size_t end = contents.find('\n', pos);
@@ -27,8 +31,7 @@ void each_control_line(std::string_view contents, F&& f) {
     std::string_view line = contents.substr(pos, end - pos);
     pos = end + 1;
     ++number;
-    // qmail hands each line to C string functions: a NUL ends it there.
-    line = line.substr(0, line.find('\0'));
+    if (!keep_nuls) line = line.substr(0, line.find('\0'));
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
     if (!line.empty() && line[0] != '#') f(number, line);
   }

@@ -200,7 +200,7 @@ bool load_badhelo(const Options& opt, std::vector<ControlLine>& lines) {
     return false;
   }
   std::string path = opt.control_dir + "/badhelo";
-  ControlStatus status = control_readfile(path, lines);
+  ControlStatus status = control_readfile(path, lines, true);  // a NUL splits a line (SPEC §4.2)
   if (status == ControlStatus::unreadable) {
     std::cerr << "helocheck: fatal: unable to read controls: " << path << ": "
               << std::strerror(errno) << '\n';

@@ -1,167 +1,105 @@
 #include "regex_literal.h"
 
-#include <cctype>
-
 namespace {
 
-// What each byte is to the planner, looked up once per byte on the hot path.
-enum Kind : unsigned char { kLiteral, kQuantifier, kSpecial, kBackslash, kBracket, kParen, kDollar, kBar };
+using Node = QregexNode;
+using Kind = QregexNode::Kind;
 
-struct KindTable {
-  Kind kind[256];
-  constexpr KindTable() : kind() {
-    for (int c = 0; c < 256; ++c) kind[c] = c >= 0x80 ? kSpecial : kLiteral;
-    for (unsigned char c : {'*', '+', '?', '{'}) kind[c] = kQuantifier;
-    for (unsigned char c : {'.', '^', ')', ']', '}'}) kind[c] = kSpecial;
-    kind[static_cast<unsigned char>('\\')] = kBackslash;
-    kind[static_cast<unsigned char>('[')] = kBracket;
-    kind[static_cast<unsigned char>('(')] = kParen;
-    kind[static_cast<unsigned char>('$')] = kDollar;
-    kind[static_cast<unsigned char>('|')] = kBar;
+const Node& at(const QregexTree& t, int i) { return t.nodes[static_cast<std::size_t>(i)]; }
+
+// The one byte an upper-cased subject can hold that the node matches; -1 if not one byte.
+int literal_byte(const Node& n) {
+  if (n.kind != Kind::set) return -1;
+  int found = -1;
+  for (int c = 1; c < 256; ++c) {
+    if (c >= 'a' && c <= 'z') continue;  // never in an upper-cased subject
+    if (!n.set.test(static_cast<std::size_t>(c))) continue;
+    if (found != -1) return -1;
+    found = c;
   }
-};
-constexpr KindTable kKinds;
+  return found;
+}
 
-Kind kind_of(char c) { return kKinds.kind[static_cast<unsigned char>(c)]; }
-bool is_quantifier(char c) { return kind_of(c) == kQuantifier; }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+void keep_longer(std::string& best, const std::string& candidate) {
+  if (candidate.size() > best.size()) best = candidate;
+}
 
-// Index just past the bracket expression that starts at ere[i] == '[', or npos.
-std::size_t skip_bracket(std::string_view ere, std::size_t i) {
-  ++i;
-  if (i < ere.size() && ere[i] == '^') ++i;
-  if (i < ere.size() && ere[i] == ']') ++i;  // a leading ']' is a member
-  while (i < ere.size() && ere[i] != ']') {
-    if (ere[i] == '[' && i + 1 < ere.size() &&
-        (ere[i + 1] == ':' || ere[i + 1] == '.' || ere[i + 1] == '=')) {
-      char kind = ere[i + 1];
-      std::size_t close = ere.find(std::string{kind, ']'}, i + 2);
-      if (close == std::string_view::npos) return std::string_view::npos;
-      i = close + 2;
+std::string required(const QregexTree& t, int i);
+
+// The longest text every match of a sequence holds: runs of single bytes, which zero-width
+// anchors do not break, or what one of its parts requires.
+std::string required_in_sequence(const QregexTree& t, const std::vector<int>& parts) {
+  std::string best, run;
+  for (int p : parts) {
+    const Node& n = at(t, p);
+    int byte = literal_byte(n);
+    if (byte != -1) {
+      run += static_cast<char>(byte);
+      continue;
+    }
+    if (n.kind == Kind::anchor) continue;
+    if (n.kind == Kind::repeat && n.min >= 1 && (byte = literal_byte(at(t, n.children[0]))) != -1) {
+      run.append(static_cast<std::size_t>(n.min), static_cast<char>(byte));
+      if (n.min == n.max) continue;
     } else {
-      ++i;
+      keep_longer(best, required(t, p));
     }
+    keep_longer(best, run);
+    run.clear();
   }
-  return i < ere.size() ? i + 1 : std::string_view::npos;
+  keep_longer(best, run);
+  return best;
 }
 
-// Index just past the group that starts at ere[i] == '(', or npos.
-std::size_t skip_group(std::string_view ere, std::size_t i) {
-  int depth = 0;
-  while (i < ere.size()) {
-    char c = ere[i];
-    if (c == '\\') {
-      i += 2;
-      continue;
-    }
-    if (c == '[') {
-      i = skip_bracket(ere, i);
-      if (i == std::string_view::npos) return i;
-      continue;
-    }
-    if (c == '(') ++depth;
-    if (c == ')' && --depth == 0) return i + 1;
-    ++i;
+std::string required(const QregexTree& t, int i) {
+  const Node& n = at(t, i);
+  int byte = literal_byte(n);
+  if (byte != -1) return std::string(1, static_cast<char>(byte));
+  switch (n.kind) {
+    case Kind::concat:
+    case Kind::group: return required_in_sequence(t, n.children);
+    case Kind::repeat: return n.min >= 1 ? required_in_sequence(t, {n.children[0]}) : "";
+    default: return "";
   }
-  return std::string_view::npos;
-}
-
-// Index just past a quantifier at ere[i] (one of * + ? or a {m,n} interval).
-std::size_t skip_quantifier(std::string_view ere, std::size_t i) {
-  if (ere[i] != '{') return i + 1;
-  std::size_t close = ere.find('}', i);
-  return close == std::string_view::npos ? ere.size() : close + 1;
-}
-
-// Escapes that stand for one literal character: a backslash and a punctuation mark,
-// except the few that Boost reads as assertions (\< \> \` \').
-bool literal_escape(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  return u < 0x80 && std::ispunct(u) && c != '<' && c != '>' && c != '`' && c != '\'';
 }
 
 }  // namespace
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-LiteralPlan plan_literals(std::string_view ere) {
+LiteralPlan plan_literals(const QregexTree& tree) {
   LiteralPlan plan;
-  // The run being read; it is never longer than the expression. Short expressions (nearly
-  // all) keep it on the stack.
-  char small[256];
-  std::string large;
-  char* run = small;
-  if (ere.size() > sizeof small) {
-    large.resize(ere.size());
-    run = large.data();
-  }
-  std::size_t len = 0;    // of the run
-  std::size_t runs = 0;   // runs ended so far, empty ones not counted
-  bool breaks = false;    // anything but literal characters (and the two anchors) was seen
-  std::size_t i = 0;
-  if (i < ere.size() && ere[i] == '^') {
+  if (tree.error || tree.root == -1) return plan;
+  plan.required = required(tree, tree.root);
+  // Pure: [begin anchor] single bytes [end anchor], nothing else.
+  std::vector<int> parts;
+  const Node& root = at(tree, tree.root);
+  if (root.kind == Kind::concat) parts = root.children;
+  else parts.push_back(tree.root);
+  std::size_t first = 0, last = parts.size();
+  if (at(tree, parts[first]).kind == Kind::anchor &&
+      at(tree, parts[first]).anchor == Node::Anchor::begin) {
     plan.anchored_start = true;
-    ++i;
+    ++first;
   }
-  auto keep_run = [&] {
-    if (len == 0) return;
-    ++runs;
-    if (len > plan.required.size()) plan.required.assign(run, len);
-    len = 0;
-  };
-  auto end_run = [&] {
-    breaks = true;
-    keep_run();
-  };
-  const std::size_t n = ere.size();
-  while (i < n) {
-    char c = ere[i];
-    char literal = 0;
-    std::size_t next = i + 1;
-    switch (kind_of(c)) {
-      case kLiteral: literal = c; break;
-      case kBar: return LiteralPlan{};  // a top-level alternative: nothing is required
-      case kDollar:
-        if (i + 1 == n) {
-          plan.anchored_end = true;
-          ++i;
-          continue;
-        }
-        break;
-      case kBackslash:
-        if (i + 1 >= n) return LiteralPlan{};  // trailing backslash: invalid
-        if (literal_escape(ere[i + 1])) literal = ere[i + 1];
-        next = i + 2;
-        break;
-      case kBracket: next = skip_bracket(ere, i); break;
-      case kParen: next = skip_group(ere, i); break;
-      case kQuantifier:
-      case kSpecial: break;
-    }
-    if (next == std::string_view::npos) return LiteralPlan{};  // unbalanced: let Boost judge
-    if (literal && (next >= n || !is_quantifier(ere[next]))) {  // the common case
-      run[len++] = lower(literal);
-      i = next;
-      continue;
-    }
-    bool quantified = next < n && is_quantifier(ere[next]);
-    std::size_t after = quantified ? skip_quantifier(ere, next) : next;
-    bool requantified = after < n && is_quantifier(ere[after]);  // "a+?" is (a+)?
-    if (literal && ere[next] == '+' && !requantified) run[len++] = lower(literal);  // at least once
-    end_run();
-    i = after;
-    while (i < n && is_quantifier(ere[i])) i = skip_quantifier(ere, i);
+  if (last > first && at(tree, parts[last - 1]).kind == Kind::anchor &&
+      at(tree, parts[last - 1]).anchor == Node::Anchor::end) {
+    plan.anchored_end = true;
+    --last;
   }
-  keep_run();
-  plan.pure = !breaks && runs == 1;
+  std::string text;
+  for (std::size_t k = first; k < last; ++k) {
+    int byte = literal_byte(at(tree, parts[k]));
+    if (byte == -1) {
+      plan.anchored_start = plan.anchored_end = false;
+      return plan;
+    }
+    text += static_cast<char>(byte);
+  }
+  plan.pure = !text.empty() && text == plan.required;
   if (!plan.pure) plan.anchored_start = plan.anchored_end = false;
   return plan;
 }
+
+LiteralPlan plan_literals(std::string_view ere) { return plan_literals(qregex_parse(ere)); }
 
 bool literal_match(const LiteralPlan& plan, std::string_view name) {
   const std::string& text = plan.required;

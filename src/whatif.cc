@@ -46,16 +46,25 @@ std::string where(const ControlLine& l) {
   return "badhelo line " + std::to_string(l.number) + ": " + printable(l.text);
 }
 
-// BadHelo compiles a pattern only when a name needs it: every line is compiled here, as
-// BadHelo compiles it, so that an invalid one is reported whatever the names.
-std::string invalid_pattern(const ControlLine& l) {
-  std::string_view expr = l.text;
-  if (!expr.empty() && expr[0] == '!') expr.remove_prefix(1);
-  boost::regex r;
-  r.assign(expr.begin(), expr.end(),
-           boost::regex::extended | boost::regex::icase | boost::regex::no_except);
-  if (r.status() == 0) return "";
-  return "badhelo: invalid pattern on line " + std::to_string(l.number) + ": " + printable(l.text);
+// What qregex makes of each pattern of a line (a NUL inside it starts another): the
+// invalid ones, with glibc's reason, and the ones whose meaning is probably not what their
+// writer meant. BadHelo parses a pattern only when a name needs it; here every one is.
+void judge_line(const ControlLine& l, std::vector<std::string>& invalid,
+                std::vector<std::string>& notes) {
+  std::string_view text = l.text;
+  for (;;) {
+    std::string_view one = text.substr(0, text.find('\0'));
+    bool negated = !one.empty() && one[0] == '!';
+    QregexTree tree = qregex_parse(one.substr(negated ? 1 : 0));
+    std::string at = "badhelo line " + std::to_string(l.number) + ": " + printable(one) + ": ";
+    if (tree.error) invalid.push_back(badhelo_invalid(l.number, one, tree.error));
+    for (const auto& w : tree.warnings) notes.push_back(at + w);
+    if (!tree.error && !qregex_can_match(tree))
+      notes.push_back(at + (negated ? "this ! line refuses every client"
+                                    : "this line never matches under qregex"));
+    if (one.size() == text.size()) return;
+    text.remove_prefix(one.size() + 1);
+  }
 }
 
 }  // namespace
@@ -76,25 +85,25 @@ WhatIf::WhatIf(const std::vector<ControlLine>& badhelo, const std::vector<std::s
     : all_(badhelo) {
   lines_.reserve(badhelo.size());
   for (const auto& l : badhelo) {
-    lines_.push_back(Line{l, std::make_unique<BadHelo>(std::vector<ControlLine>{l}), 0, 0, {}, {}});
+    lines_.push_back(Line{l, std::make_unique<BadHelo>(std::vector<ControlLine>{l}), 0, 0, {}, {}, {}});
     Line& line = lines_.back();
-    line.invalid = invalid_pattern(l);
+    judge_line(l, line.invalid, line.notes);
     for (const auto& p : providers) {
       std::vector<std::string> ignored;
-      if (line.invalid.empty() && line.alone->match(p, ignored)) line.providers.push_back(p);
+      if (line.alone->match(p, ignored)) line.providers.push_back(p);
     }
   }
 }
 
-WhatIf::Line* WhatIf::line_of(const std::string& pattern) {
+WhatIf::Line* WhatIf::line_of(int number) {
   for (auto& l : lines_)
-    if (l.line.text == pattern) return &l;
+    if (l.line.number == number) return &l;
   return nullptr;
 }
 
 void WhatIf::note(std::vector<std::string>& diagnostics) {
   for (auto& d : diagnostics)
-    if (d.find("could not be matched") != std::string::npos &&
+    if (d.find(" gave up (") != std::string::npos &&
         std::find(errors_.begin(), errors_.end(), d) == errors_.end())
       errors_.push_back(std::move(d));
   diagnostics.clear();
@@ -110,7 +119,7 @@ std::string WhatIf::check(std::string_view name) {
   note(diagnostics);
   if (!match) return "ok       " + printable(name);
   ++refused_;
-  Line* l = line_of(match->pattern);
+  Line* l = line_of(match->line);
   if (l) ++l->decides;
   return "refused  " + printable(name) + "  (" +
          (l ? where(l->line) : "badhelo " + printable(match->pattern)) + ")";
@@ -123,7 +132,8 @@ std::string WhatIf::summary(unsigned percent) const {
                     "), badhelo only (no DNS checks)\n";
   for (const auto& l : lines_) {
     out += "  " + where(l.line) + ": ";
-    if (!l.invalid.empty()) {
+    if (!l.invalid.empty() && l.invalid.size() == 1 + static_cast<std::size_t>(std::count(
+                                   l.line.text.begin(), l.line.text.end(), '\0'))) {
       out += "invalid, helowrap skips it\n";
       continue;
     }
@@ -133,7 +143,8 @@ std::string WhatIf::summary(unsigned percent) const {
     out += '\n';
   }
   for (const auto& l : lines_) {
-    if (!l.invalid.empty()) out += "warning: " + l.invalid + "\n";
+    for (const auto& i : l.invalid) out += "warning: " + i + "\n";
+    for (const auto& n : l.notes) out += "warning: " + n + "\n";
     if (names && l.matches * 100 > static_cast<std::size_t>(percent) * names)
       out += "warning: " + where(l.line) + ": matches " + percent_of(l.matches, names) +
              " of the names seen (" + std::to_string(l.matches) + " of " + std::to_string(names) +

@@ -33,7 +33,8 @@ class WhatIf {
   std::string check(std::string_view name);
 
   // Names refused per line, then warnings: a line that matches more than `percent` per cent
-  // of the distinct names, a line that matches a provider's name, an invalid line.
+  // of the distinct names, a line that matches a provider's name, an invalid line (with
+  // glibc's reason), a line whose qregex meaning is probably not what its writer meant.
   std::string summary(unsigned percent) const;
 
  private:
@@ -43,15 +44,16 @@ class WhatIf {
     std::size_t decides = 0;  // names it refuses: the first line that matches them
     std::size_t matches = 0;  // names it matches on its own
     std::vector<std::string> providers;  // providers' names it matches
-    std::string invalid;                 // BadHelo's diagnostic for an invalid pattern
+    std::vector<std::string> invalid;    // BadHelo's diagnostics for its invalid patterns
+    std::vector<std::string> notes;      // what qregex makes of it that its writer may not mean
   };
 
-  Line* line_of(const std::string& pattern);
+  Line* line_of(int number);
   void note(std::vector<std::string>& diagnostics);
 
   BadHelo all_;
   std::vector<Line> lines_;
   std::unordered_set<std::string> seen_;
   std::size_t refused_ = 0;
-  std::vector<std::string> errors_;  // patterns Boost could not match on some name
+  std::vector<std::string> errors_;  // patterns Boost gave up on for some name
 };

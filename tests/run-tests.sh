@@ -1,5 +1,6 @@
 #!/bin/sh
-# make check: unit tests (ASan+UBSan build), the fuzz corpus replay, then the integration
+# make check: unit tests (ASan+UBSan build), the fuzz corpus replay, badhelo against glibc
+# (tests/qregex_diff), then the integration
 # suites with real tcpserver, swaks, dnsmasq and exim. Ends with "N passed, N failed".
 B=${1:-build} S=${2:-build/san}
 SUITES="run.sh dns.sh helostat.sh faults.sh"
@@ -34,6 +35,14 @@ if [ -x "$S/fuzz_replay" ]; then
   cat "$out"
   if [ "$status" -eq 0 ]; then echo "1 passed, 0 failed" >"$out"; else echo "0 passed, 1 failed" >"$out"; fi
   count "$status" "fuzz replay"
+fi
+
+if [ -x "$B/qregex_diff/qregex_diff" ]; then
+  echo "== badhelo against glibc: $B/qregex_diff/qregex_diff (each pattern line is a test)"
+  "$B/qregex_diff/qregex_diff" >"$out" 2>&1
+  status=$?
+  grep -v '^left out: \|^gave up: ' "$out"
+  count "$status" "qregex_diff"
 fi
 
 for suite in $SUITES; do

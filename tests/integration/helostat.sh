@@ -563,7 +563,16 @@ case_whatif() {
     check "summary" has "$TMP/whatif.out" '^summary: 9 distinct names, 4 refused \(44%\), badhelo only \(no DNS checks\)$'
     check "provider warning" has "$TMP/whatif.out" "^warning: badhelo line 3: mail: matches mail-yw1-f169\\.google\\.com, a large provider's HELO name \\(and [0-9]+ more in the list\\)$"
     check "share warning" has "$TMP/whatif.out" '^warning: badhelo line 3: mail: matches 11% of the names seen \(1 of 9; more than 10%\)$'
-    check "invalid line reported with its number" has "$TMP/whatif.out" '^warning: badhelo: invalid pattern on line 4: \(\[$'
+    check "invalid line reported with its number" has "$TMP/whatif.out" '^warning: badhelo: invalid pattern on line 4 \(Invalid regular expression\): \(\[$'
+    local qr=$TMP/qregex
+    mkdir -p "$qr"
+    printf 'dsl-\\d+\n!\\d\na{ 1}\n[[:ALPHA:]]\n' >"$qr/badhelo"
+    printf 'dsl-42.example\nmail.example.com\n' | timeout 60 "$HC" -c "$qr" -b - -w "$PROVIDERS" -p 100 >"$TMP/qregex.out" 2>&1
+    check "qregex meaning: !\\d refuses everyone" has "$TMP/qregex.out" '^refused  mail\.example\.com  \(badhelo line 2: !\\d\)$'
+    check "qregex meaning: \\d never matches" has "$TMP/qregex.out" '^warning: badhelo line 1: dsl-\\d\+: \\d never matches under qregex: write \[0-9\]$'
+    check "qregex meaning: ! line refuses all" has "$TMP/qregex.out" '^warning: badhelo line 2: !\\d: this ! line refuses every client$'
+    check "qregex meaning: a{ 1} invalid" has "$TMP/qregex.out" '^warning: badhelo: invalid pattern on line 3 \(Invalid content of \\\{\\\}\): a\{ 1\}$'
+    check "qregex meaning: [[:ALPHA:]] invalid" has "$TMP/qregex.out" '^warning: badhelo: invalid pattern on line 4 \(Invalid character class name\): \[\[:ALPHA:\]\]$'
     timeout 60 "$HC" -c "$CTL" -b - -w "$PROVIDERS" -p 50 <"$TMP/a.tab" >"$TMP/installed.out" 2>&1
     check "installed badhelo: no warning" hasnt "$TMP/installed.out" '^warning'
     check "installed badhelo: idle line" has "$TMP/installed.out" '^  badhelo line 3: \^unused\\\.example\$: refuses 0 \(0%\)$'

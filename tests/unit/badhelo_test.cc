@@ -3,6 +3,8 @@
 #include "badhelo.h"
 #include "logline.h"
 
+using namespace std::string_literals;
+
 namespace {
 std::string verdict(BadHelo& b, std::string_view name) {
   std::vector<std::string> invalid;
@@ -36,8 +38,8 @@ BOOST_AUTO_TEST_CASE(invalid_pattern_is_skipped_and_reported_once) {
   BOOST_REQUIRE(m.has_value());
   BOOST_TEST(m->pattern == "bad");
   BOOST_REQUIRE(invalid.size() == 2u);
-  BOOST_TEST(invalid[0] == "badhelo: invalid pattern on line 2: (unclosed");
-  BOOST_TEST(invalid[1] == "badhelo: invalid pattern on line 3: [z-a]");
+  BOOST_TEST(invalid[0] == "badhelo: invalid pattern on line 2 (Unmatched ( or \\(): (unclosed");
+  BOOST_TEST(invalid[1] == "badhelo: invalid pattern on line 3 (Invalid range end): [z-a]");
   invalid.clear();
   b.match("other.example", invalid);
   BOOST_TEST(invalid.empty());
@@ -58,31 +60,38 @@ BOOST_AUTO_TEST_SUITE_END()
 
 #include <random>
 
+#include "qregex_translate.h"
 #include "regex_literal.h"
 
 BOOST_AUTO_TEST_SUITE(badhelo_prefilter)
 
 BOOST_AUTO_TEST_CASE(literal_plans) {
   auto p = plan_literals("^mail\\.Spammer[0-9]*\\.example$");
-  BOOST_TEST(p.required == "mail.spammer");
+  BOOST_TEST(p.required == "MAIL.SPAMMER");
   BOOST_TEST(!p.pure);
   p = plan_literals("^mail\\.example$");
   BOOST_TEST((p.pure && p.anchored_start && p.anchored_end));
-  BOOST_TEST(p.required == "mail.example");
+  BOOST_TEST(p.required == "MAIL.EXAMPLE");
   BOOST_TEST(plan_literals("mail").pure);
   BOOST_TEST(plan_literals("\\.").required == ".");
   BOOST_TEST(plan_literals("a|b").required == "");
-  BOOST_TEST(plan_literals("(a|b)cde").required == "cde");
-  BOOST_TEST(plan_literals("abc*").required == "ab");
-  BOOST_TEST(plan_literals("abc+d").required == "abc");
-  BOOST_TEST(plan_literals("xyz+?").required == "xy");     // (z+)? is optional
-  BOOST_TEST(plan_literals("ab{0,2}cd").required == "cd");
-  BOOST_TEST(plan_literals("a[]x]bcd").required == "bcd");
-  BOOST_TEST(plan_literals("[[:digit:]]+dsl").required == "dsl");
-  BOOST_TEST(plan_literals("\\<abc").required == "abc");
+  BOOST_TEST(plan_literals("(a|b)cde").required == "CDE");
+  BOOST_TEST(plan_literals("abc*").required == "AB");
+  BOOST_TEST(plan_literals("abc+d").required == "ABC");
+  BOOST_TEST(plan_literals("xyz+?").required == "XY");     // (z+)? is optional
+  BOOST_TEST(plan_literals("ab{0,2}cd").required == "CD");
+  BOOST_TEST(plan_literals("a[]x]bcd").required == "BCD");
+  BOOST_TEST(plan_literals("[[:digit:]]+dsl").required == "DSL");
+  BOOST_TEST(plan_literals("\\<abc").required == "ABC");
   BOOST_TEST(!plan_literals("\\<abc").pure);
   BOOST_TEST(!plan_literals("").pure);
   BOOST_TEST(!plan_literals("^$").pure);
+  // Boost's multi-byte escapes are nothing to qregex: \x2e is 'x' (never matched) "2e".
+  BOOST_TEST(plan_literals("a\\x2eb").required == "2EB");
+  BOOST_TEST(plan_literals("\\cA").required == "A");
+  BOOST_TEST(plan_literals("\\0101").required == "0101");
+  BOOST_TEST(plan_literals("\\D").pure);  // the letter D, either case
+  BOOST_TEST(plan_literals("a{3}b").required == "AAAB");
 }
 
 // The prefilter and literal matching must give exactly what compiling every pattern in
@@ -92,8 +101,10 @@ BOOST_AUTO_TEST_CASE(prefilter_is_exact_against_compiling_everything) {
   const std::vector<std::string> atoms = {
       "a", "b", "mail", "mx", "dsl", "\\.", ".", "-", "[0-9]", "[a-c]", "[^.]", "[[:digit:]]",
       "(a|b)", "(mail|mx)", "\\-", "x", "M", "0", "\\<", "\\>", "ab", "(", ")", "[", "\\",
-      "\\1", "{2}", "é", "\r"};
-  const std::vector<std::string> quants = {"", "", "", "*", "+", "?", "{1,2}", "+?", "{0,1}"};
+      "\\1", "{2}", "é", "\r", "\\x2e", "\\x41", "\\cA", "\\0101", "\\D", "\\d",
+      "\\B", "\\w", "[\\.]", "\\2"};
+  const std::vector<std::string> quants = {"", "", "", "*", "+", "?", "{1,2}", "+?", "{0,1}",
+                                           "**", "{,2}", "{2}"};
   auto pattern = [&] {
     std::string p;
     if (rng() % 5 == 0) p += "!";
@@ -108,7 +119,7 @@ BOOST_AUTO_TEST_CASE(prefilter_is_exact_against_compiling_everything) {
     return p;
   };
   const std::vector<std::string> pieces = {"a", "b", "mail", "MX", ".", "-", "0", "7", "dsl",
-                                           "x", "ab", "é", "\r", " ", "A"};
+                                           "x", "ab", "é", "\r", " ", "A", "2e", "\\", "d"};
   auto name = [&] {
     std::string s;
     int n = rng() % 6;
@@ -122,15 +133,15 @@ BOOST_AUTO_TEST_CASE(prefilter_is_exact_against_compiling_everything) {
     for (int i = 0; i < lines; ++i) contents += pattern() + "\n";
     auto parsed = control_parse(contents);
     if (parsed.empty()) continue;
-    // The reference: compile each pattern, in order, and search.
+    // The reference: translate and compile each pattern, in order, and search.
     std::vector<std::optional<boost::regex>> reference;
     for (const auto& l : parsed) {
       std::string_view expr = l.text;
       if (expr[0] == '!') expr.remove_prefix(1);
-      boost::regex r;
-      r.assign(expr.begin(), expr.end(),
-               boost::regex::extended | boost::regex::icase | boost::regex::no_except);
-      reference.push_back(r.status() == 0 ? std::optional<boost::regex>(r) : std::nullopt);
+      QregexTree tree = qregex_parse(expr);
+      reference.push_back(tree.error ? std::nullopt
+                                     : std::optional<boost::regex>(boost::regex(
+                                           qregex_boost(tree), boost::regex::perl)));
     }
     BadHelo b(parsed);
     for (int k = 0; k < 40; ++k) {
@@ -138,8 +149,7 @@ BOOST_AUTO_TEST_CASE(prefilter_is_exact_against_compiling_everything) {
       std::string want;
       for (std::size_t i = 0; i < parsed.size() && want.empty(); ++i) {
         if (!reference[i]) continue;
-        bool found = boost::regex_search(n, *reference[i],
-                                         boost::match_default | boost::match_single_line);
+        bool found = boost::regex_search(qregex_subject(n), *reference[i]);
         if (found != (parsed[i].text[0] == '!')) want = parsed[i].text;
       }
       std::vector<std::string> invalid;
@@ -152,6 +162,213 @@ BOOST_AUTO_TEST_CASE(prefilter_is_exact_against_compiling_everything) {
   }
   BOOST_TEST(compared > 10000);
   BOOST_TEST(matched > compared / 10);  // the comparison is not all "no match"
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(badhelo_as_qregex)
+
+namespace {
+// Each example of issue 10, with glibc's verdict (regcomp REG_EXTENDED|REG_ICASE, regexec).
+const struct { const char* pattern; const char* name; bool matches; } kQregexExamples[] = {
+    {"\\d", "1.2.3.4", false},
+    {"\\d", "d", false},
+    {"dsl-\\d+", "dsl-42.example", false},
+    {"\\m", "m", false},
+    {"\\t", "t", false},
+    {"\\z", "z", false},
+    {"\\D", "d", true},
+    {"\\D", "D", true},
+    {"\\0", "0", true},
+    {"\\0", "a0", true},
+    {"(.)\\1", "aa", true},
+    {"(.)\\1", "ab", false},
+    {"\\w", "-a", true},
+    {"\\w", "-.", false},
+    {"\\W", "a.", true},
+    {"\\W", "ab", false},
+    {"\\s", "a b", true},
+    {"\\S", " ", false},
+    {"\\b", "a", true},
+    {"\\b", ".", false},
+    {"\\B", "a", false},
+    {"\\B", "ab", true},
+    {"\\B", ".", true},
+    {"\\B", "a.", true},
+    {"\\<a", "b.a", true},
+    {"\\<a", "ba", false},
+    {"a\\>", "a.b", true},
+    {"a\\>", "ab", false},
+    {"\\`a", "ab", true},
+    {"\\`a", "ba", false},
+    {"a\\'", "ba", true},
+    {"a\\'", "ab", false},
+    {"[\\d]", "d", true},
+    {"[\\d]", "\\", true},
+    {"[\\d]", "1", false},
+    {"[\\.]", ".", true},
+    {"[\\.]", "\\", true},
+    {"[\\.]", "a", false},
+    {"a)", "a)", true},
+    {"a)", "a", false},
+    {")", ")", true},
+    {"a}", "a}", true},
+    {"a**", "x", true},
+    {"a+?", "x", true},
+    {"x{2}{1,3}", "xx", true},
+    {"x{2}{1,3}", "x", false},
+    {"a{,3}b", "b", true},
+    {"^(.+)\\.\\1$", "ab.ab", true},
+    {"^(.+)\\.\\1$", "ab.cd", false},
+    {"[!-Z]", "_", false},
+    {"[!-Z]", "a", true},
+    {"[[:alpha:]]", "a", true},
+    {"[[:upper:]]", "a", true},
+    {"[[.a.]]", "A", true},
+    {"[[.-.]]", "-", true},
+    {"[[=a=]]", "A", true},
+    {"\\x2e", "a.b", false},
+    {"\\x2e", "a2e.b", false},
+    {"\\x2e", "ax2e.b", false},
+    {"\\x41", "A", false},
+    {"\\cA", "A", false},
+    {"\\0101", "0101", true},
+    {"\\Q.\\E", "Q.E", true},
+    {"\\A", "A", true},
+    {".", "a", true},
+    {"^$", "", true},
+};
+
+const struct { const char* pattern; const char* reason; } kQregexInvalid[] = {
+    {"a{ 1}", "Invalid content of \\{\\}"},
+    {"a{32768}", "Regular expression too big"},
+    {"[a\\-z]", "Invalid range end"},
+    {"[_-z]", "Invalid range end"},
+    {"[]-a]", "Invalid range end"},
+    {"[[:ALPHA:]]", "Invalid character class name"},
+    {"[[:word:]]", "Invalid character class name"},
+    {"[[.hyphen.]]", "Invalid collation character"},
+    {"(a)|b\\1", "Invalid back reference"},
+    {"\\1", "Invalid back reference"},
+    {"a\\", "Trailing backslash"},
+    {"*a", "Invalid preceding regular expression"},
+    {"(?:a)", "Invalid preceding regular expression"},
+    {"[z-a]", "Invalid range end"},
+    {"a{1", "Unmatched \\{"},
+    {"[a", "Unmatched [, [^, [:, [., or [="},
+    {"(a", "Unmatched ( or \\("},
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(issue_examples_decide_as_glibc) {
+  for (const auto& e : kQregexExamples) {
+    BadHelo b(std::string(e.pattern) + "\n");
+    BOOST_TEST((verdict(b, e.name) == e.pattern) == e.matches,
+               "pattern [" << e.pattern << "] name [" << e.name << "]");
+    BadHelo negated("!" + std::string(e.pattern) + "\n");
+    BOOST_TEST(verdict(negated, e.name).empty() == e.matches, "negated [" << e.pattern << "]");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lines_glibc_rejects_are_invalid_with_its_reason) {
+  for (const auto& e : kQregexInvalid) {
+    BadHelo b(std::string(e.pattern) + "\n");
+    std::vector<std::string> diagnostics;
+    BOOST_TEST(!b.match("x", diagnostics).has_value(), e.pattern);
+    BOOST_REQUIRE(diagnostics.size() == 1u);
+    BOOST_TEST(diagnostics[0] == "badhelo: invalid pattern on line 1 (" + std::string(e.reason) +
+                                     "): " + e.pattern);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_nul_inside_a_line_splits_it) {
+  BadHelo b("# c\nfoo\0!\\.\nbar\n"s);
+  std::vector<std::string> d;
+  auto m = b.match("foo.example", d);
+  BOOST_REQUIRE(m.has_value());
+  BOOST_TEST(m->pattern == "foo");
+  BOOST_TEST(m->line == 2);
+  m = b.match("dotless", d);  // the second half of line 2, with its own '!'
+  BOOST_REQUIRE(m.has_value());
+  BOOST_TEST(m->pattern == "!\\.");
+  BOOST_TEST(m->line == 2);
+  BOOST_TEST(verdict(b, "bar.example") == "bar");
+  BOOST_TEST(verdict(b, "mail.example") == "");
+  BOOST_TEST(d.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_pattern_matches_every_name) {
+  BadHelo b("a\0\0b\n"s);  // "a", "", "b"
+  std::vector<std::string> d;
+  auto m = b.match("zzz", d);
+  BOOST_REQUIRE(m.has_value());
+  BOOST_TEST(m->pattern == "");  // the empty pattern, as written
+  BOOST_TEST(m->line == 1);
+  BadHelo trailing("x\0\n"s);  // "x" and ""
+  BOOST_TEST(trailing.match("mail.example", d).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(nul_split_when_read_as_control_lines) {
+  auto lines = control_parse("foo\0bar  \n"s, true);
+  BOOST_REQUIRE(lines.size() == 1u);
+  BadHelo b(lines);
+  BOOST_TEST(verdict(b, "bar") == "bar");
+  BOOST_TEST(control_parse("foo\0bar\n"s)[0].text == "foo");  // other files
+}
+
+BOOST_AUTO_TEST_CASE(a_pattern_boost_gives_up_on_counts_as_matching) {
+  BadHelo b("(x+x+)+y\nother\n");
+  std::string name(255, 'x');
+  std::vector<std::string> d;
+  auto m = b.match(name, d);
+  BOOST_REQUIRE(m.has_value());
+  BOOST_TEST(m->pattern == "(x+x+)+y");
+  BOOST_REQUIRE(d.size() == 1u);
+  BOOST_TEST(d[0].find("badhelo: pattern on line 1 gave up (") == 0u);
+  BOOST_TEST(d[0].find("), counted as matching: (x+x+)+y") != std::string::npos);
+  BadHelo negated("!(x+x+)+y\n");  // the safe side, '!' or not
+  BOOST_TEST(negated.match(name, d).has_value());
+  BOOST_TEST(verdict(b, "xxy") == "(x+x+)+y");  // an ordinary name is matched
+  BOOST_TEST(verdict(b, "mail.example") == "");
+}
+
+BOOST_AUTO_TEST_CASE(back_references_on_very_long_names_give_up) {
+  BadHelo b("^(.+)\\.\\1$\n");
+  std::string name = std::string(2000, 'a') + ".b";
+  std::vector<std::string> d;
+  BOOST_TEST(b.match(name, d).has_value());
+  BOOST_REQUIRE(d.size() == 1u);
+  BOOST_TEST(d[0].find("gave up (a back-reference on a name longer than 1024 bytes)") !=
+             std::string::npos);
+  BOOST_TEST(verdict(b, "ab.ab") == "^(.+)\\.\\1$");
+}
+
+BOOST_AUTO_TEST_CASE(long_names_do_not_make_ordinary_patterns_give_up) {
+  BadHelo b("[0-9]+-[0-9]+\n^[0-9]+\\.[0-9]+$\n[a-z]+[0-9]+x\n");
+  for (const std::string& name : {std::string(16000, '1') + "-", std::string(16000, '1') + ".a",
+                                  std::string(8000, 'a') + std::string(8000, '1') + "y"}) {
+    std::vector<std::string> d;
+    BOOST_TEST(!b.match(name, d).has_value());
+    BOOST_TEST(d.empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(warnings_for_what_the_writer_probably_did_not_mean) {
+  auto has = [](const QregexTree& t, const std::string& w) {
+    for (const auto& x : t.warnings)
+      if (x == w) return true;
+    return false;
+  };
+  BOOST_TEST(has(qregex_parse("dsl-\\d+"), "\\d never matches under qregex: write [0-9]"));
+  BOOST_TEST(!qregex_can_match(qregex_parse("\\d")));
+  BOOST_TEST(qregex_can_match(qregex_parse("\\D")));
+  BOOST_TEST(has(qregex_parse("\\D"), "\\D is the letter D (either case) under qregex"));
+  BOOST_TEST(has(qregex_parse("[\\d]"),
+                 "a backslash inside [ ] is a backslash under qregex, not an escape"));
+  BOOST_TEST(has(qregex_parse("[[:ALPHA:]]"),
+                 "[:ALPHA:] is invalid under qregex: class names are lowercase"));
+  BOOST_TEST(qregex_parse("\\w\\.").warnings.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,8 @@
 
 #include "whatif.h"
 
+using namespace std::string_literals;
+
 namespace {
 
 bool has(const std::string& text, const std::string& part) {
@@ -82,7 +84,29 @@ BOOST_AUTO_TEST_CASE(an_invalid_line_is_reported_with_its_number) {
   BOOST_TEST(w.check("bad.example") == "refused  bad.example  (badhelo line 4: ^bad\\.)");
   std::string s = w.summary(100);
   BOOST_TEST(has(s, "  badhelo line 3: ([: invalid, helowrap skips it\n"));
-  BOOST_TEST(has(s, "warning: badhelo: invalid pattern on line 3: ([\n"));
+  BOOST_TEST(has(s, "warning: badhelo: invalid pattern on line 3 (Invalid regular expression): ([\n"));
+}
+
+BOOST_AUTO_TEST_CASE(lines_whose_qregex_meaning_was_probably_not_meant) {
+  WhatIf w(control_parse("dsl-\\d+\n!\\d\na{ 1}\n[[:ALPHA:]]\n[\\.]x\n\\x2e\n"), {});
+  BOOST_TEST(w.check("dsl-42.example") == "refused  dsl-42.example  (badhelo line 2: !\\d)");
+  std::string s = w.summary(100);
+  BOOST_TEST(has(s, "warning: badhelo line 1: dsl-\\d+: \\d never matches under qregex: write [0-9]\n"));
+  BOOST_TEST(has(s, "warning: badhelo line 2: !\\d: this ! line refuses every client\n"));
+  BOOST_TEST(has(s, "warning: badhelo: invalid pattern on line 3 (Invalid content of \\{\\}): a{ 1}\n"));
+  BOOST_TEST(has(s, "warning: badhelo: invalid pattern on line 4 (Invalid character class name): "
+                    "[[:ALPHA:]]\n"));
+  BOOST_TEST(has(s, "warning: badhelo line 4: [[:ALPHA:]]: [:ALPHA:] is invalid under qregex: "
+                    "class names are lowercase\n"));
+  BOOST_TEST(has(s, "warning: badhelo line 5: [\\.]x: a backslash inside [ ] is a backslash under "
+                    "qregex, not an escape\n"));
+  BOOST_TEST(has(s, "warning: badhelo line 6: \\x2e: \\x never matches under qregex (qregex has no "
+                    "\\x escapes)\n"));
+}
+
+BOOST_AUTO_TEST_CASE(a_nul_splits_a_line_into_two_patterns) {
+  WhatIf w(control_parse("foo\0bar\n"s, true), {});
+  BOOST_TEST(w.check("bar.example") == "refused  bar.example  (badhelo line 1: foo?bar)");
 }
 
 BOOST_AUTO_TEST_CASE(no_patterns_no_names) {
