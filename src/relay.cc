@@ -72,14 +72,17 @@ class Relay {
   void write_to_server();
   void child_exited();
   void close_server_input();
-  void restart_stall_timer();
+  void start_give_up_clock();
+  bool client_stalled_too_long() const;
   int poll_timeout() const;
 
   SmtpSession& session_;
   const Child& child_;
   const RelayOptions& options_;
   bool client_in_ = true, client_out_ = true, server_in_ = true, server_out_ = true;
-  // Set when the child has exited: the client must take a byte before then.
+  // Since when a write to the client would block without it taking a byte (unset while
+  // it keeps up), and, once the child has exited, the moment the client must be done by.
+  std::optional<Clock::time_point> stalled_since_;
   std::optional<Clock::time_point> give_up_at_;
 
   pollfd fds_[6];
@@ -125,7 +128,7 @@ bool Relay::done() {
       (session_.to_server().empty() || !server_out_))
     close_server_input();  // the server sees end of input and finishes
   if (!server_out_ && (session_.to_client().empty() || !client_out_)) return true;
-  if (give_up_at_ && Clock::now() >= *give_up_at_) {
+  if (give_up_at_ && (client_stalled_too_long() || Clock::now() >= *give_up_at_)) {
     write_log({options_.log.line("client took no byte for " +
                                  std::to_string(options_.write_timeout) +
                                  " s after the server exited: dropped")});
@@ -134,10 +137,19 @@ bool Relay::done() {
   return false;
 }
 
+bool Relay::client_stalled_too_long() const {
+  auto limit = std::chrono::seconds(std::min(options_.write_timeout, kTimeoutCap));
+  return stalled_since_ && Clock::now() - *stalled_since_ >= limit;
+}
+
 int Relay::poll_timeout() const {
   int timeout = options_.dns ? options_.dns->timeout_ms() : -1;
   if (give_up_at_) {
     int left = ms_until(*give_up_at_);
+    if (stalled_since_) {
+      auto limit = std::chrono::seconds(std::min(options_.write_timeout, kTimeoutCap));
+      left = std::min(left, ms_until(*stalled_since_ + limit));
+    }
     timeout = timeout == -1 ? left : std::min(timeout, left);
   }
   return timeout;
@@ -183,15 +195,17 @@ void Relay::handle_events() {
 }
 
 // The server is gone: nothing reads its input any more, and what it wrote is delivered
-// under its own write timeout.
+// under its own write timeout (SPEC 3.10).
 void Relay::child_exited() {
   if (server_in_) close_server_input();
-  restart_stall_timer();
+  start_give_up_clock();
 }
 
-// qmail-smtpd's timeoutwrite gives each write the whole timeout: so does helowrap, from the
-// server's exit and from each byte the client takes.
-void Relay::restart_stall_timer() {
+// Alone, the server would have written to the client itself, and a client that takes no
+// byte for timeoutsmtpd would have made it give up: so the clock of a client that stopped
+// reading runs from when it stopped (stalled_since_), not from the server's exit, and
+// helowrap never outlives the server by more than that timeout whatever the client does.
+void Relay::start_give_up_clock() {
   unsigned long seconds = std::min(options_.write_timeout, kTimeoutCap);
   give_up_at_ = Clock::now() + std::chrono::seconds(seconds);
 }
@@ -210,7 +224,10 @@ void Relay::write_to_client() {
     return;
   }
   session_.sent_to_client(static_cast<std::size_t>(w));
-  if (w > 0 && give_up_at_) restart_stall_timer();
+  if (w > 0)
+    stalled_since_.reset();
+  else if (!stalled_since_)
+    stalled_since_ = Clock::now();
 }
 
 void Relay::write_to_server() {
