@@ -142,7 +142,7 @@ BENCH_LOG_MB ?= 1024
 # Fuzz for FUZZ_SECONDS on a copy of the committed corpus; findings land in $(B)/fuzz/.
 # Copy a crash-* file that shows a bug into tests/fuzz/regressions/ once it is fixed.
 fuzz:
-	@sh tests/install-deps.sh $(FUZZ_PKGS)
+	@sh tests/install-deps.sh $(DEBIAN_PKGS) $(FUZZ_PKGS)
 	$(MAKE) $(OWN) $(B)/fuzz/session_fuzz
 	mkdir -p $(B)/fuzz/corpus
 	cp tests/fuzz/corpus/* $(B)/fuzz/corpus/
@@ -177,7 +177,10 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man8/,$(MAN8))
 	rm -f $(DESTDIR)$(PREFIX)/share/helowrap/provider-helos.txt
 	rmdir $(DESTDIR)$(PREFIX)/share/helowrap 2>/dev/null || true
-	rm -rf $(DESTDIR)$(DOC)
+	rm -f $(DESTDIR)$(DOC)/README.md
+	cd run-examples && find . -type f | while read -r f; do \
+	  rm -f "$(DESTDIR)$(DOC)/run-examples/$$f"; done
+	-find $(DESTDIR)$(DOC) -depth -type d -empty -exec rmdir {} \; 2>/dev/null
 
 clean:
 	rm -rf $(B)

@@ -69,7 +69,7 @@ unsigned long server_write_timeout(const Options& opt, const LogPrefix& log) {
   std::string path = opt.control_dir + "/timeoutsmtpd";
   if (control_readint(path, seconds) == ControlStatus::unreadable)
     temporary_failure(log, "unable to read controls: " + path + ": " + std::strerror(errno));
-  return seconds;
+  return seconds > 0 ? seconds : 1;  // qmail-smtpd: timeout <= 0 is 1
 }
 
 // Runs prog on two pipes and relays; returns prog's exit status.

@@ -61,7 +61,8 @@ int ms_until(Clock::time_point t) {
 class Relay {
  public:
   Relay(SmtpSession& session, const Child& child, const RelayOptions& options)
-      : session_(session), child_(child), options_(options) {}
+      : session_(session), child_(child), options_(options),
+        write_timeout_(std::min(options.write_timeout, kTimeoutCap)) {}
   int run();
 
  private:
@@ -73,12 +74,13 @@ class Relay {
   void child_exited();
   void close_server_input();
   void start_give_up_clock();
-  bool client_stalled_too_long() const;
+  std::optional<Clock::time_point> deadline() const;
   int poll_timeout() const;
 
   SmtpSession& session_;
   const Child& child_;
   const RelayOptions& options_;
+  const std::chrono::seconds write_timeout_;
   bool client_in_ = true, client_out_ = true, server_in_ = true, server_out_ = true;
   // Since when a write to the client would block without it taking a byte (unset while
   // it keeps up), and, once the child has exited, the moment the client must be done by.
@@ -128,7 +130,7 @@ bool Relay::done() {
       (session_.to_server().empty() || !server_out_))
     close_server_input();  // the server sees end of input and finishes
   if (!server_out_ && (session_.to_client().empty() || !client_out_)) return true;
-  if (give_up_at_ && (client_stalled_too_long() || Clock::now() >= *give_up_at_)) {
+  if (auto end = deadline(); end && Clock::now() >= *end) {
     write_log({options_.log.line("client took no byte for " +
                                  std::to_string(options_.write_timeout) +
                                  " s after the server exited: dropped")});
@@ -137,19 +139,17 @@ bool Relay::done() {
   return false;
 }
 
-bool Relay::client_stalled_too_long() const {
-  auto limit = std::chrono::seconds(std::min(options_.write_timeout, kTimeoutCap));
-  return stalled_since_ && Clock::now() - *stalled_since_ >= limit;
+// Once the server has exited: when the client is dropped if it has not finished.
+std::optional<Clock::time_point> Relay::deadline() const {
+  if (!give_up_at_) return std::nullopt;
+  if (!stalled_since_) return give_up_at_;
+  return std::min(*give_up_at_, *stalled_since_ + write_timeout_);
 }
 
 int Relay::poll_timeout() const {
   int timeout = options_.dns ? options_.dns->timeout_ms() : -1;
-  if (give_up_at_) {
-    int left = ms_until(*give_up_at_);
-    if (stalled_since_) {
-      auto limit = std::chrono::seconds(std::min(options_.write_timeout, kTimeoutCap));
-      left = std::min(left, ms_until(*stalled_since_ + limit));
-    }
+  if (auto end = deadline()) {
+    int left = ms_until(*end);
     timeout = timeout == -1 ? left : std::min(timeout, left);
   }
   return timeout;
@@ -205,10 +205,7 @@ void Relay::child_exited() {
 // byte for timeoutsmtpd would have made it give up: so the clock of a client that stopped
 // reading runs from when it stopped (stalled_since_), not from the server's exit, and
 // helowrap never outlives the server by more than that timeout whatever the client does.
-void Relay::start_give_up_clock() {
-  unsigned long seconds = std::min(options_.write_timeout, kTimeoutCap);
-  give_up_at_ = Clock::now() + std::chrono::seconds(seconds);
-}
+void Relay::start_give_up_clock() { give_up_at_ = Clock::now() + write_timeout_; }
 
 void Relay::close_server_input() {
   close(child_.to);

@@ -57,3 +57,10 @@ CommandLine split_command(std::string_view line) {
 
 bool could_be_rcpt(std::string_view line) { return could_be_verb(line, "rcpt"); }
 bool could_be_bdat(std::string_view line) { return could_be_verb(line, "bdat"); }
+
+Verb could_be_barrier(std::string_view line, Verb verb) {
+  if (could_be_verb(line, "starttls")) return Verb::starttls;
+  if (could_be_verb(line, "data")) return Verb::data;
+  if (could_be_verb(line, "auth")) return Verb::auth;
+  return verb;
+}

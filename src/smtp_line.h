@@ -19,3 +19,7 @@ bool could_be_rcpt(std::string_view line);
 
 // The same for BDAT, which helowrap never forwards (SPEC §3.8).
 bool could_be_bdat(std::string_view line);
+
+// Verb::starttls, data or auth when some plausible server could take `line` for that
+// command (exim strips trailing blanks: "STARTTLS\t" is STARTTLS to it); else `verb`.
+Verb could_be_barrier(std::string_view line, Verb verb);

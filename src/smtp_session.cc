@@ -13,6 +13,7 @@ constexpr const char* kStartTlsRefused = "454 TLS not available due to local pro
 constexpr const char* kBareLf = "451 See https://cr.yp.to/docs/smtplf.html.";
 constexpr const char* kLineTooLong = "500 sorry, line too long (#5.5.2)";
 constexpr const char* kUnimplemented = "502 unimplemented (#5.5.1)";  // qmail-smtpd's own
+constexpr std::size_t kLoggedNameLimit = 255;
 
 std::string_view without_line_end(std::string_view raw) {
   if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
@@ -131,7 +132,11 @@ bool SmtpSession::handle_command(std::string_view raw, bool complete) {
     replace_line(raw.size(), false, kLineTooLong);
     return true;
   }
-  switch (cmd.verb) {
+  // A server that reads "STARTTLS\t" or " DATA" as the command must find helowrap at the
+  // same barrier; HELO/EHLO stay qmail's, so that the name judged is the name it records.
+  Verb verb = cmd.verb;
+  if (verb == Verb::rcpt || verb == Verb::other) verb = could_be_barrier(text, verb);
+  switch (verb) {
     case Verb::helo:
     case Verb::ehlo:
       note_helo(cmd.arg, true);
@@ -201,14 +206,18 @@ void SmtpSession::refuse_rcpt(const Verdict& verdict, std::size_t line_size, boo
 void SmtpSession::note_helo(std::string_view name, bool complete) {
   helo_seen_ = true;
   ++generation_;
-  helo_shown_ = printable(complete ? name : name.substr(0, 64));
+  // No host name is longer than 253 bytes; a longer one is logged by its start, so that a
+  // refused RCPT costs a short log line whatever the client sent (SPEC 3.9).
+  bool cut = !complete || name.size() > kLoggedNameLimit;
+  helo_shown_ = printable(name.substr(0, cut ? 64 : name.size()));
+  if (cut) helo_shown_ += "...";
   badhelo_verdict_ = Verdict::pass();
   if (config_.badhelo) {
     std::string at = " at " + config_.log.ip();
     if (!complete) {  // no host name is that long; judging a truncated one could let it by
       std::string why = "longer than " + std::to_string(kLineLimit) + " bytes";
       badhelo_verdict_ = Verdict::block(
-          kBadHeloReply, {"badhelo: <" + helo_shown_ + "...>" + at + " HELO " + why});
+          kBadHeloReply, {"badhelo: <" + helo_shown_ + ">" + at + " HELO " + why});
       badhelo_verdict_.rule = "badhelo (" + why + ")";
     } else {
       std::vector<std::string> invalid;

@@ -75,7 +75,7 @@ class SmtpSession {
  private:
   enum class Mode { command, waiting, message, auth_response, blind, ended };
   enum class Expect : std::uint8_t { pass, replace, ehlo, data, auth, starttls, local };
-  enum class Tail : std::uint8_t { none, forward, drop };  // the rest of an over-long line
+  enum class Tail : std::uint8_t { none, forward, drop };  // the rest of a long reply line
   struct Pending {  // `count` consecutive commands awaiting the same kind of reply
     Expect expect;
     std::uint8_t text;  // index into texts_ (replace, local)

@@ -188,4 +188,39 @@ BOOST_AUTO_TEST_CASE(nothing_after_the_reply_to_quit) {
   BOOST_TEST(w.session.client_room() == 0u);
 }
 
+// exim strips trailing blanks from a command: "STARTTLS\t" is STARTTLS to it, so it is one
+// to helowrap too (refused for a blocked client), and "DATA\t" is a barrier.
+BOOST_DATA_TEST_CASE(barrier_verbs_as_any_server_may_read_them,
+                     bdata::make({"STARTTLS\t\r\n", "STARTTLS\x0b\r\n", " STARTTLS\r\n",
+                                  "STARTTLS\r\r\n"}),
+                     starttls) {
+  BadHeloFile f(kBlockEveryHelo);
+  Wire w(badhelo_config(&f.badhelo));
+  w.client(std::string("EHLO dsl-1.example\r\n") + starttls + "NOOP\r\n");
+  BOOST_TEST(w.server.lines.size() == 2u);  // EHLO and NOOP only
+  auto r = w.replies();
+  BOOST_REQUIRE(r.size() == 4u);
+  BOOST_TEST(r[2] == "454 TLS not available due to local problem (#4.3.0)");
+}
+
+BOOST_AUTO_TEST_CASE(data_with_a_trailing_tab_is_a_barrier) {
+  BadHeloFile f("^never$\n");
+  SmtpSession s(badhelo_config(&f.badhelo));
+  s.from_server("220 x ESMTP\r\n");
+  s.from_client("HELO good.example\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\nDATA\t\r\nRCPT TO:<c@x>\r\n");
+  std::string sent(s.to_server().data(), s.to_server().size());
+  BOOST_TEST(sent.find("DATA\t\r\n") != std::string::npos);
+  BOOST_TEST(sent.find("<c@x>") == std::string::npos);  // held until the server's reply
+}
+
+BOOST_AUTO_TEST_CASE(a_huge_helo_name_is_logged_by_its_start) {
+  BadHeloFile f("^localhost\n");
+  Wire w(badhelo_config(&f.badhelo));
+  w.client("HELO localhost" + std::string(16000, 'a') + "\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n");
+  BOOST_REQUIRE(!w.log.empty());
+  for (const auto& line : w.log) BOOST_TEST(line.size() < 300u);
+  BOOST_TEST(w.log.back().find("badhelo: <localhost") != std::string::npos);
+  BOOST_TEST(w.log.back().find("...> at 192.0.2.7") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
