@@ -30,6 +30,7 @@ ATTACKS = {
     "exim-bdat": HELO + MAIL + b"BDAT 3\r\nXYZRCPT TO:<victim@example.org>\r\nDATA\r\nx\r\n.\r\n",
     "local-flood": HELO + MAIL + (b"STARTTLS\r\nBDAT 1\r\n" + RCPT) * 600,
     "after-quit": HELO + b"QUIT\r\nSTARTTLS\r\nSTARTTLS\r\nBDAT 1\r\n" + RCPT,
+    "loose-barriers": HELO + MAIL + b"STARTTLS\t\r\n STARTTLS\r\nDATA\t\r\nx\r\n.\r\nAUTH\tLOGIN\r\n" + RCPT,
     "long-auth": b"EHLO good.example\r\nAUTH LOGIN\r\n" + b"A" * 17000 + b"\r\nNOOP\r\n",
 }
 STREAMS.update(ATTACKS)

@@ -2,7 +2,7 @@
 // read splits and timings, a model qmail-smtpd (strict, or lenient about bare LF) or a
 // model of exim's framing (16,384-byte command lines, BDAT swallowing its bytes) behind.
 // The oracle fails when
-//   - a blocked client's RCPT, or any BDAT, reaches the model server,
+//   - a blocked client's RCPT or STARTTLS, or any BDAT, reaches the model server,
 //   - the client gets a server reply out of order, twice, or not at all, or a reply that
 //     neither the server nor helowrap should have sent,
 //   - a message reaches the server altered (every queued message is a verbatim piece of
@@ -154,6 +154,11 @@ struct Run {
       const std::string& line = server.lines[i];
       const std::string& verb = server.verbs[i];
       if (helo && (verb == "RCPT" || could_be_rcpt(line))) fail("blocked RCPT reached the server", line);
+      Verb qmail_verb = split_command(line).verb;  // HELO, EHLO, DATA, AUTH stay themselves
+      bool loose = qmail_verb == Verb::rcpt || qmail_verb == Verb::other;
+      if (helo && (qmail_verb == Verb::starttls ||
+                   (loose && could_be_barrier(line, qmail_verb) == Verb::starttls)))
+        fail("a blocked client's STARTTLS reached the server", line);
       if (verb == "HELO" || verb == "EHLO") helo = true;
     }
   }
