@@ -208,16 +208,14 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
   ++generation_;
   // No host name is longer than 253 bytes; a longer one is logged by its start, so that a
   // refused RCPT costs a short log line whatever the client sent (SPEC 3.9).
-  bool cut = !complete || name.size() > kLoggedNameLimit;
-  helo_shown_ = printable(name.substr(0, cut ? 64 : name.size()));
-  if (cut) helo_shown_ += "...";
+  helo_shown_ = printable(name.substr(0, complete ? kLoggedNameLimit : 64));
   badhelo_verdict_ = Verdict::pass();
   if (config_.badhelo) {
     std::string at = " at " + config_.log.ip();
     if (!complete) {  // no host name is that long; judging a truncated one could let it by
       std::string why = "longer than " + std::to_string(kLineLimit) + " bytes";
       badhelo_verdict_ = Verdict::block(
-          kBadHeloReply, {"badhelo: <" + helo_shown_ + ">" + at + " HELO " + why});
+          kBadHeloReply, {"badhelo: <" + helo_shown_ + "...>" + at + " HELO " + why});
       badhelo_verdict_.rule = "badhelo (" + why + ")";
     } else {
       std::vector<std::string> invalid;

@@ -218,9 +218,9 @@ BOOST_AUTO_TEST_CASE(a_huge_helo_name_is_logged_by_its_start) {
   Wire w(badhelo_config(&f.badhelo));
   w.client("HELO localhost" + std::string(16000, 'a') + "\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n");
   BOOST_REQUIRE(!w.log.empty());
-  for (const auto& line : w.log) BOOST_TEST(line.size() < 300u);
+  for (const auto& line : w.log) BOOST_TEST(line.size() < 400u);  // 255 of the name
   BOOST_TEST(w.log.back().find("badhelo: <localhost") != std::string::npos);
-  BOOST_TEST(w.log.back().find("...> at 192.0.2.7") != std::string::npos);
+  BOOST_TEST(w.log.back().find("a> at 192.0.2.7") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
