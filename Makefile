@@ -21,13 +21,20 @@ INSTALL_STRIP ?= -s
 B         = build
 S         = build/san
 
-MAINS     = src/helowrap.cc src/helocheck.cc src/helostat.cc
-# helostat's gzip reader: only helostat (and the unit tests) link zlib.
-ZLIB_SRC  = src/gunzip.cc
-LIB_SRC   = $(filter-out $(MAINS) $(ZLIB_SRC),$(wildcard src/*.cc))
+# The tree by concern (README "How the code is laid out"): each folder but the programs'
+# own is an archive, and each program links what it uses, no more.
+#   base/      bytes, lines, control files, addresses, text: used by everything
+#   check/     what makes a HELO bad: badhelo, qregex, the DNS decision, policy, log words
+#   relay/     helowrap: the session, the poll loop, udns          (uses check, base)
+#   stat/      helostat: reading logs and counting                (uses check, base)
+#   helocheck/ helocheck's own code                               (uses relay, check, base)
+LAYERS    = base check relay stat
+MAINS     = src/relay/helowrap.cc src/helocheck/helocheck.cc src/stat/helostat.cc
+layer_src = $(filter-out $(MAINS),$(wildcard src/$(1)/*.cc))
+ALL_SRC   = $(wildcard src/*/*.cc)
+LIB_SRC   = $(foreach l,base check relay,$(call layer_src,$(l)))
 UNIT_SRC  = $(wildcard tests/unit/*.cc)
 LIBS      = -lboost_regex -ludns
-ZLIB      = -lz
 TEST_LIBS = -lboost_unit_test_framework
 PROGS     = helowrap helocheck helostat
 
@@ -48,19 +55,31 @@ FRESH_PKGS  = debootstrap git
 all: $(addprefix $(B)/,$(PROGS))
 
 # --- release build -------------------------------------------------------------
-$(B)/%.o: src/%.cc
+$(B)/obj/%.o: src/%.cc
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) $(DEFS_$*) $(WARN) $(CXXFLAGS) $(SECTIONS) -MMD -MP -c -o $@ $<
-$(B)/helowrap: $(B)/helowrap.o $(LIB_SRC:src/%.cc=$(B)/%.o)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
-$(B)/helocheck: $(B)/helocheck.o $(LIB_SRC:src/%.cc=$(B)/%.o)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS)
-$(B)/helostat: $(B)/helostat.o $(LIB_SRC:src/%.cc=$(B)/%.o) $(ZLIB_SRC:src/%.cc=$(B)/%.o)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ $(LIBS) $(ZLIB)
+	$(CXX) $(CPPFLAGS) $(DEFS_$(notdir $*)) -Isrc $(WARN) $(CXXFLAGS) $(SECTIONS) -MMD -MP -c -o $@ $<
+layer_obj = $(patsubst src/%.cc,$(1)/obj/%.o,$(call layer_src,$(2)))
+$(B)/obj/libbase.a:  $(call layer_obj,$(B),base)
+$(B)/obj/libcheck.a: $(call layer_obj,$(B),check)
+$(B)/obj/librelay.a: $(call layer_obj,$(B),relay)
+$(B)/obj/libstat.a:  $(call layer_obj,$(B),stat)
+$(S)/obj/libbase.a:  $(call layer_obj,$(S),base)
+$(S)/obj/libcheck.a: $(call layer_obj,$(S),check)
+$(S)/obj/librelay.a: $(call layer_obj,$(S),relay)
+$(S)/obj/libstat.a:  $(call layer_obj,$(S),stat)
+%.a:
+	rm -f $@ && $(AR) rcs $@ $^
+$(B)/helowrap: $(B)/obj/relay/helowrap.o $(B)/obj/librelay.a $(B)/obj/libcheck.a $(B)/obj/libbase.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ -lboost_regex -ludns
+$(B)/helocheck: $(B)/obj/helocheck/helocheck.o $(call layer_obj,$(B),helocheck) \
+                $(B)/obj/librelay.a $(B)/obj/libcheck.a $(B)/obj/libbase.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ -lboost_regex -ludns
+$(B)/helostat: $(B)/obj/stat/helostat.o $(B)/obj/libstat.a $(B)/obj/libcheck.a $(B)/obj/libbase.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(LDSTATIC) -o $@ $^ -lz
 # The same objects linked dynamically, for valgrind (it cannot follow a static malloc).
-$(B)/dyn/helowrap: $(B)/helowrap.o $(LIB_SRC:src/%.cc=$(B)/%.o)
+$(B)/dyn/helowrap: $(B)/obj/relay/helowrap.o $(B)/obj/librelay.a $(B)/obj/libcheck.a $(B)/obj/libbase.a
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ -lboost_regex -ludns
 # helocheck -b warns about patterns that refuse these well-known providers' HELO names.
 # It looks for them under the prefix it is installed in (BIN/../share/helowrap/), and
 # only when it cannot tell where it is, at the path of the PREFIX it was built for.
@@ -74,40 +93,40 @@ $(B)/qregex_diff/%.o: tests/qregex_diff/%.cc
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(WARN) $(CXXFLAGS) -Isrc -MMD -MP -c -o $@ $<
 $(B)/qregex_diff/qregex_diff: $(patsubst tests/qregex_diff/%.cc,$(B)/qregex_diff/%.o,$(wildcard tests/qregex_diff/*.cc)) \
-                              $(LIB_SRC:src/%.cc=$(B)/%.o)
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+                              $(B)/obj/libcheck.a $(B)/obj/libbase.a
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^ -lboost_regex
 $(B)/qmailsim: tests/qmailsim.cc
 	@mkdir -p $(@D)
 	$(CXX) $(CPPFLAGS) $(WARN) $(CXXFLAGS) $(LDFLAGS) -o $@ $<
 
 # --- sanitizer build (ASan + UBSan): unit tests and a relay binary -------------
-$(S)/%.o: src/%.cc
+$(S)/obj/%.o: src/%.cc
 	@mkdir -p $(@D)
-	$(CXX) $(WARN) $(SANFLAGS) -MMD -MP -c -o $@ $<
+	$(CXX) -Isrc $(WARN) $(SANFLAGS) -MMD -MP -c -o $@ $<
 $(S)/unit/%.o: tests/unit/%.cc
 	@mkdir -p $(@D)
 	$(CXX) $(WARN) $(SANFLAGS) -Isrc -DBOOST_TEST_DYN_LINK -MMD -MP -c -o $@ $<
-$(S)/helowrap: $(S)/helowrap.o $(LIB_SRC:src/%.cc=$(S)/%.o)
+$(S)/helowrap: $(S)/obj/relay/helowrap.o $(S)/obj/librelay.a $(S)/obj/libcheck.a $(S)/obj/libbase.a
 	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS)
-$(S)/unit_tests: $(UNIT_SRC:tests/unit/%.cc=$(S)/unit/%.o) $(LIB_SRC:src/%.cc=$(S)/%.o) \
-                 $(ZLIB_SRC:src/%.cc=$(S)/%.o)
-	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS) $(ZLIB) $(TEST_LIBS)
+$(S)/unit_tests: $(UNIT_SRC:tests/unit/%.cc=$(S)/unit/%.o) $(call layer_obj,$(S),helocheck) \
+                 $(S)/obj/libstat.a $(S)/obj/librelay.a $(S)/obj/libcheck.a $(S)/obj/libbase.a
+	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS) -lz $(TEST_LIBS)
 
 $(S)/fuzz/%.o: tests/fuzz/%.cc
 	@mkdir -p $(@D)
 	$(CXX) $(WARN) $(SANFLAGS) -Isrc -Itests/unit -MMD -MP -c -o $@ $<
-$(S)/fuzz_replay: $(S)/fuzz/replay.o $(S)/fuzz/session_fuzz.o $(LIB_SRC:src/%.cc=$(S)/%.o)
+$(S)/fuzz_replay: $(S)/fuzz/replay.o $(S)/fuzz/session_fuzz.o $(S)/obj/librelay.a $(S)/obj/libcheck.a $(S)/obj/libbase.a
 	$(CXX) $(SANFLAGS) -o $@ $^ $(LIBS)
 
 # --- libFuzzer build (clang) -------------------------------------------------------
 FUZZ_SECONDS ?= 600
 FUZZ_PKGS     = clang libclang-rt-14-dev
-$(B)/fuzz/session_fuzz: tests/fuzz/session_fuzz.cc tests/unit/qmail_model.h $(LIB_SRC) $(wildcard src/*.h)
+$(B)/fuzz/session_fuzz: tests/fuzz/session_fuzz.cc tests/unit/qmail_model.h $(LIB_SRC) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	clang++ $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Itests/unit -o $@ \
 	  tests/fuzz/session_fuzz.cc $(LIB_SRC) $(LIBS)
 
--include $(wildcard $(B)/*.d $(B)/qregex_diff/*.d $(S)/*.d $(S)/unit/*.d $(S)/fuzz/*.d)
+-include $(wildcard $(B)/*/*.d $(B)/obj/*/*.d $(S)/*/*.d $(S)/obj/*/*.d)
 
 # --- tests and demo --------------------------------------------------------------
 # The project's own builds fail on a warning; a plain `make` does not.

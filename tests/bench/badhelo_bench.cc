@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "badhelo.h"
-#include "control.h"
+#include "check/badhelo.h"
+#include "base/control.h"
 
 namespace {
 

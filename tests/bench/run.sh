@@ -127,11 +127,10 @@ mkdir -p "$TMP/obj"
 (
   set -e
   objs=()
-  for f in "$ROOT"/src/*.cc; do
-    b=$(basename "$f" .cc)
-    case $b in helowrap | helocheck | helostat) continue ;; esac
-    if [ -f "$BUILD/$b.o" ] && [ "$BUILD/$b.o" -nt "$f" ]; then
-      objs+=("$BUILD/$b.o")
+  for f in "$ROOT"/src/base/*.cc "$ROOT"/src/check/*.cc; do
+    r=${f#"$ROOT"/src/} && r=${r%.cc} && b=${r//\//_}
+    if [ -f "$BUILD/obj/$r.o" ] && [ "$BUILD/obj/$r.o" -nt "$f" ]; then
+      objs+=("$BUILD/obj/$r.o")
     else
       $CXX -std=c++17 -O2 -Wall -Wextra -Werror -I"$ROOT/src" -c -o "$TMP/obj/$b.o" "$f"
       objs+=("$TMP/obj/$b.o")

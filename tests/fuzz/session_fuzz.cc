@@ -20,8 +20,8 @@
 #include <string>
 
 #include "qmail_model.h"
-#include "smtp_line.h"
-#include "smtp_session.h"
+#include "relay/smtp_line.h"
+#include "relay/smtp_session.h"
 
 namespace {
 

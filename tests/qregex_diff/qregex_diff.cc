@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "badhelo.h"
+#include "check/badhelo.h"
 #include "corpus.h"
 #include "glibc_oracle.h"
-#include "logline.h"
-#include "qregex_translate.h"
+#include "check/logline.h"
+#include "check/qregex_translate.h"
 
 namespace {
 

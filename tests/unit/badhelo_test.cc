@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "badhelo.h"
-#include "logline.h"
+#include "check/badhelo.h"
+#include "check/logline.h"
 
 using namespace std::string_literals;
 
@@ -60,8 +60,8 @@ BOOST_AUTO_TEST_SUITE_END()
 
 #include <random>
 
-#include "qregex_translate.h"
-#include "regex_literal.h"
+#include "check/qregex_translate.h"
+#include "check/regex_literal.h"
 
 BOOST_AUTO_TEST_SUITE(badhelo_prefilter)
 

@@ -6,7 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "child_watch.h"
+#include "relay/child_watch.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "control.h"
+#include "base/control.h"
 
 BOOST_AUTO_TEST_SUITE(control)
 

@@ -5,7 +5,7 @@
 #include <ostream>
 #include <sys/socket.h>
 
-#include "dnscheck.h"
+#include "check/dnscheck.h"
 
 std::ostream& operator<<(std::ostream& o, const IpAddr& a) { return o << a.text(); }
 std::ostream& operator<<(std::ostream& o, Verdict::Kind k) {

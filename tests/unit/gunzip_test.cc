@@ -5,7 +5,7 @@
 #include <string>
 #include <zlib.h>
 
-#include "gunzip.h"
+#include "stat/gunzip.h"
 
 namespace {
 

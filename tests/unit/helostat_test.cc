@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "helostat_report.h"
-#include "linesplit.h"
-#include "logscan.h"
-#include "logstats.h"
-#include "logtime.h"
-#include "strindex.h"
+#include "stat/helostat_report.h"
+#include "base/linesplit.h"
+#include "stat/logscan.h"
+#include "stat/logstats.h"
+#include "stat/logtime.h"
+#include "stat/strindex.h"
 
 namespace {
 

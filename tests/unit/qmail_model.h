@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "smtp_line.h"
+#include "relay/smtp_line.h"
 
 class QmailModel {
  public:

@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "badhelo.h"
-#include "control.h"
+#include "check/badhelo.h"
+#include "base/control.h"
 #include "qmail_model.h"
-#include "smtp_session.h"
+#include "relay/smtp_session.h"
 
 inline const char* kBadHelo553 = "553 sorry, your HELO host name has been denied (#5.7.1)\r\n";
 

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "ehlo_filter.h"
-#include "smtp_line.h"
+#include "relay/ehlo_filter.h"
+#include "relay/smtp_line.h"
 
 BOOST_AUTO_TEST_SUITE(smtp_line)
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "whatif.h"
+#include "helocheck/whatif.h"
 
 using namespace std::string_literals;
 

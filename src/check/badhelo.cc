@@ -1,0 +1,103 @@
+#include "check/badhelo.h"
+
+#include <cstring>
+
+#include "check/logline.h"
+
+namespace {
+constexpr std::size_t kBackrefNameLimit = 1024;
+}
+
+BadHelo::BadHelo(std::string contents) : contents_(std::move(contents)) { add_patterns(); }
+
+BadHelo::BadHelo(const std::vector<ControlLine>& lines) {
+  for (const auto& l : lines) {
+    contents_ += l.text;
+    contents_ += '\n';
+    numbers_.push_back(l.number);
+  }
+  add_patterns();
+}
+
+void BadHelo::add_patterns() {
+  std::size_t count = 1;  // patterns: lines, and NULs inside them
+  for (char c : contents_) count += c == '\n' || c == '\0';
+  patterns_.reserve(count);
+  std::size_t lines = 0;
+  each_control_line(contents_, [this, &lines](int number, std::string_view text) {
+    if (!numbers_.empty()) number = numbers_[lines];
+    ++lines;
+    // qregex walks the NUL-separated list control_readfile made: a NUL inside a line ends
+    // one pattern and starts another (an empty one matches every name).
+    for (;;) {
+      std::size_t nul = text.find('\0');
+      std::string_view one = text.substr(0, nul);
+      bool negated = !one.empty() && one[0] == '!';
+      patterns_.push_back(Pattern{number, one, negated, Pattern::State::unparsed, {}, false, {}, boost::regex()});
+      if (nul == std::string_view::npos) break;
+      text.remove_prefix(nul + 1);
+    }
+  }, true);
+}
+
+std::string badhelo_invalid(int line, std::string_view text, int error) {
+  return "badhelo: invalid pattern on line " + std::to_string(line) + " (" +
+         qregex_error_text(error) + "): " + printable(text);
+}
+
+// Parses the pattern as qregex does, once; false when glibc rejects it.
+bool BadHelo::prepare(Pattern& p, std::vector<std::string>& diagnostics) {
+  if (p.state == Pattern::State::unparsed) {
+    QregexTree tree = qregex_parse(p.text.substr(p.negated ? 1 : 0));
+    if (tree.error) {
+      p.state = Pattern::State::invalid;
+      diagnostics.push_back(badhelo_invalid(p.number, p.text, tree.error));
+      return false;
+    }
+    p.plan = plan_literals(tree);
+    for (const auto& n : tree.nodes) p.backrefs |= n.kind == QregexNode::Kind::backref;
+    if (!p.plan.pure) p.expression = qregex_boost(tree);
+    p.state = Pattern::State::parsed;
+  }
+  return p.state != Pattern::State::invalid;
+}
+
+// Does p's regex (valid to glibc) match? nullopt when Boost gives up.
+std::optional<bool> BadHelo::regex_matches(Pattern& p, std::string_view subject,
+                            std::vector<std::string>& diagnostics) {
+  if (p.plan.pure) return literal_match(p.plan, subject);
+  if (!p.plan.required.empty() && subject.find(p.plan.required) == std::string_view::npos)
+    return false;  // without its required text the regex cannot match
+  auto gave_up = [&](const char* why) {
+    diagnostics.push_back("badhelo: pattern on line " + std::to_string(p.number) + " gave up (" +
+                          why + "), counted as matching: " + printable(p.text));
+    return std::nullopt;
+  };
+  // Back-references on a long name can take Boost (and glibc) minutes, never counted
+  // against Boost's complexity limit; no host name is that long.
+  if (p.backrefs && subject.size() > kBackrefNameLimit)
+    return gave_up("a back-reference on a name longer than 1024 bytes");
+  if (p.state == Pattern::State::parsed) {
+    p.regex.assign(p.expression, boost::regex::perl | boost::regex::no_except);
+    p.state = Pattern::State::compiled;
+    std::string().swap(p.expression);
+  }
+  if (p.regex.status() != 0) return gave_up("Boost cannot compile its translation");
+  try {
+    return std::optional<bool>(boost::regex_search(subject.begin(), subject.end(), p.regex, boost::match_default));
+  } catch (const std::exception& e) {  // Boost's complexity or memory limit
+    return gave_up(e.what());
+  }
+}
+
+std::optional<BadHelo::Match> BadHelo::match(std::string_view name,
+                                             std::vector<std::string>& diagnostics) {
+  std::string subject = qregex_subject(name);
+  for (auto& p : patterns_) {
+    if (!prepare(p, diagnostics)) continue;
+    // A line Boost gives up on counts as matching, '!' or not: the safe side (SPEC §4.3).
+    std::optional<bool> found = regex_matches(p, subject, diagnostics);
+    if (!found || *found != p.negated) return Match{std::string(p.text), p.number};
+  }
+  return std::nullopt;
+}

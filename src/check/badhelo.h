@@ -1,0 +1,56 @@
+// control/badhelo, as qmail's qregex patch reads and matches it (SPEC §4).
+#pragma once
+#include <boost/regex.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/control.h"
+#include "check/regex_literal.h"
+
+class BadHelo {
+ public:
+  struct Match {
+    std::string pattern;  // as written in the file, with its '!'
+    int line = 0;         // its line number
+  };
+
+  explicit BadHelo(std::string contents);  // the text of control/badhelo
+  explicit BadHelo(const std::vector<ControlLine>& lines);  // read with keep_nuls
+  // Its patterns are views into its own text: neither copied nor moved.
+  BadHelo(const BadHelo&) = delete;
+  BadHelo& operator=(const BadHelo&) = delete;
+  bool enabled() const { return !patterns_.empty(); }
+
+  // The first pattern, in file order, that matches `name` (a '!' line matches when its
+  // regex does not), each read as qregex reads it (qregex_translate.h). A pattern is
+  // parsed when first needed and compiled only when its literal text does not already
+  // decide; one glibc rejects is skipped and its diagnostic appended to `diagnostics` the
+  // first time; one Boost gives up on counts as matching, and that is appended too.
+  std::optional<Match> match(std::string_view name, std::vector<std::string>& diagnostics);
+
+ private:
+  struct Pattern {
+    int number;             // line number in the file
+    std::string_view text;  // into contents_, as written, with its '!'
+    bool negated;
+    enum class State { unparsed, parsed, compiled, invalid } state = State::unparsed;
+    LiteralPlan plan;
+    bool backrefs = false;   // Boost's complexity limit does not count their comparisons
+    std::string expression;  // the Boost translation, until compiled
+    boost::regex regex;
+  };
+  bool prepare(Pattern& p, std::vector<std::string>& diagnostics);
+  std::optional<bool> regex_matches(Pattern& p, std::string_view subject,
+                                    std::vector<std::string>& diagnostics);
+
+  void add_patterns();
+
+  std::string contents_;
+  std::vector<int> numbers_;  // line numbers, when built from lines
+  std::vector<Pattern> patterns_;
+};
+
+// The diagnostic for a line glibc rejects: "badhelo: invalid pattern on line N (REASON): TEXT".
+std::string badhelo_invalid(int line, std::string_view text, int error);

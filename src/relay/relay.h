@@ -1,0 +1,37 @@
+// The event loop: moves bytes between the client (fds 0 and 1), the child's pipes and the
+// session, in one poll loop. All protocol decisions are the session's; the loop's own are
+// about time: the child is reaped as soon as it exits, and from then on the client has
+// the server's write timeout to take what is left (SPEC §3.10).
+#pragma once
+#include <sys/types.h>
+
+#include "relay/child_watch.h"
+#include "check/logline.h"
+#include "relay/smtp_session.h"
+
+#include <string_view>
+
+class DnsDriver;  // drives the DNS checks (dns_driver.h); may be absent
+
+// Writes all of `s` to a blocking fd; false if the fd fails (a log must not stop the mail).
+bool write_all(int fd, std::string_view s);
+
+struct Child {
+  pid_t pid;
+  int to;            // its stdin
+  int from;          // its stdout
+  ChildWatch* watch; // started before the fork
+};
+
+struct RelayOptions {
+  LogPrefix log{0, "unknown"};
+  // qmail-smtpd's control/timeoutsmtpd: once the child has exited, a client that takes no
+  // byte for this many seconds is dropped.
+  unsigned long write_timeout = 1200;
+  DnsDriver* dns = nullptr;
+};
+
+// Runs until the child's output has ended and been delivered (or the client is gone, or
+// stalled past the write timeout after the child exited), closes the pipes and returns the
+// child's exit status (111 if it was killed).
+int relay(SmtpSession& session, const Child& child, const RelayOptions& options);
