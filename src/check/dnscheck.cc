@@ -93,14 +93,9 @@ Resolution resolution(const Lookup& a, const Lookup& aaaa, bool time_up) {
   return Resolution::tempfail;
 }
 
-constexpr const char* kMalformed = "malformed HELO/EHLO hostname";
-constexpr const char* kNotSolving = "invalid host name in HELO/EHLO command.";
-constexpr const char* kLocalhost = "localhost HELO/EHLO doesn't match IP";
-constexpr const char* kOurs = "HELO doesn't match IP";
-constexpr const char* kMismatch = "HELO/EHLO command must provide FQDN that match your IP address.";
-constexpr const char* kNoHelo = "no HELO/EHLO hostname has been sent.";
+using Rule = Verdict::Rule;
 
-// One decision in the making: the filters' log lines, the header, and the block if any.
+// One decision in the making: the filters' log lines, the finding and the block if any.
 class Decision {
  public:
   Decision(const DnsContext& ctx, std::string_view name)
@@ -115,58 +110,47 @@ class Decision {
   void debug(const std::string& line) {
     if (ctx_.flags.D) log_.push_back("debug: " + line);
   }
-  void header(const std::string& text) {
-    if (ctx_.flags.H) header_ = "X-Helo-Check: " + text;
-  }
 
   // A filter failed: log it and block, unless P. True when the check ends here.
-  bool fail(const char* rule, const char* message, const std::string& line) {
+  bool fail(Rule rule, const std::string& line) {
     info(line);
     if (ctx_.flags.P) return false;
-    verdict_ = Verdict::block(std::string("553 sorry, ") + message + " (#5.7.1)",
-                              {std::string("blocked with: ") + message + " [" + ip_ + "]"});
-    verdict_.rule = rule;
+    verdict_ = Verdict::block(rule);
     return true;
   }
 
-  Verdict tempfail() {
+  DnsDecision tempfail() {
     bool refuse = ctx_.flags.T && !ctx_.flags.P;
     info("HELO [" + name_ + "] DNS CHECK for IP [" + ip_ + "] temporary failed" +
          (refuse ? "" : ", but let it go"));
-    if (refuse)
-      verdict_ = Verdict::block("451 temporary failure checking HELO/EHLO host name (#4.4.3)",
-                                {"blocked with: temporary failure checking HELO/EHLO host "
-                                 "name [" + ip_ + "]"});
-    verdict_.rule = "tempfail";  // let go or not, $LOGHELO says why nothing was checked
-    verdict_.undecided = !refuse;
+    // let go or not, $LOGHELO says why nothing was checked
+    verdict_ = refuse ? Verdict::block(Rule::tempfail) : Verdict::let_go(Rule::tempfail);
     return finish();
   }
 
   void doesnt_solve(bool block) {
-    header("HELO [" + name_ + "] from [" + ip_ + "] doesn't solve");
+    verdict_.finding = Verdict::Finding::doesnt_solve;
     std::string line = "HELO [" + name_ + "] from [" + ip_ + "] doesn't solve";
-    if (block) fail("A", kNotSolving, line); else info(line);
+    if (block) fail(Rule::A, line); else info(line);
   }
 
   void doesnt_match(bool block) {
-    header("HELO [" + name_ + "] doesn't match IP [" + ip_ + "]");
+    verdict_.finding = Verdict::Finding::doesnt_match;
     std::string line = "HELO [" + name_ + "] doesn't match IP [" + ip_ + "]";
-    if (block) fail("B", kMismatch, line); else info(line);
+    if (block) fail(Rule::B, line); else info(line);
   }
 
   bool blocked() const { return verdict_.is_block(); }
 
-  Verdict finish() {
-    verdict_.header = header_;
-    verdict_.decision_log = std::move(log_);
-    return std::move(verdict_);
+  DnsDecision finish() {
+    if (!ctx_.flags.H) verdict_.finding = Verdict::Finding::none;
+    return {std::move(verdict_), std::move(log_)};
   }
 
  private:
   const DnsContext& ctx_;
   std::string name_, ip_;
   std::vector<std::string> log_;
-  std::string header_;
   Verdict verdict_ = Verdict::pass();
 };
 
@@ -184,18 +168,18 @@ bool address_is_ours(const DnsContext& ctx, Decision& d, const IpAddr& addr) {
     return false;
   }
   if (!contains(ctx.local_addresses, addr)) return false;
-  return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
+  return d.fail(Rule::N_ours, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
                            "] is not a RELAYCLIENT");
 }
 
 // N and B for a name that is an address: it is its own address, no DNS is asked. An
 // address literal of loopback is refused (SPEC §9); a bare one counts as a name that
 // resolves to loopback, as helodnscheck's gethostbyname() makes it: logged, let go.
-Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address, bool literal) {
+DnsDecision decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address, bool literal) {
   const DnsFlags& f = ctx.flags;
   if (f.N && !ctx.relayclient) {
     if (literal && address.is_loopback()) {
-      if (d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+      if (d.fail(Rule::N_localhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
         return d.finish();
     } else if (address_is_ours(ctx, d, address)) {
       return d.finish();
@@ -210,9 +194,9 @@ Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address
 // N's comparison of the name itself; true when the check ends here.
 bool name_is_ours(const DnsContext& ctx, Decision& d, const std::string& key) {
   if (key == "localhost" || key == "localhost.localdomain")
-    return d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]");
+    return d.fail(Rule::N_localhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]");
   if (contains(ctx.local_names, key))
-    return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
+    return d.fail(Rule::N_ours, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
                              "] is not a RELAYCLIENT");
   return false;
 }
@@ -251,7 +235,7 @@ bool dns_needs_lookup(const DnsContext& ctx, std::string_view name) {
   return f.A || f.B || f.L || f.H || (f.N && !ctx.relayclient);
 }
 
-Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a,
+DnsDecision dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a,
                    const Lookup& aaaa, bool time_up) {
   const DnsFlags& f = ctx.flags;
   Decision d(ctx, name);
@@ -260,7 +244,7 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
     // A bare address is malformed here, as to helodnscheck's regular expression.
     bool ok = address_literal(name) || valid_hostname(name);
     d.debug(std::string("G: ") + (ok ? "valid syntax" : "malformed"));
-    if (!ok && d.fail("G", kMalformed, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+    if (!ok && d.fail(Rule::G, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
       return d.finish();
   }
   if (auto address = address_of(name))
@@ -274,7 +258,7 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
       for (const IpAddr& addr : l->addresses) d.debug("address " + addr.text());
   }
   if (f.A) {
-    if (r == Resolution::pending) return Verdict::pending();
+    if (r == Resolution::pending) return {Verdict::pending(), {}};
     if (r == Resolution::not_found) {
       d.doesnt_solve(true);
       if (d.blocked()) return d.finish();
@@ -284,14 +268,14 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
   // itself needs no DNS: a client calling itself by our name is refused all the same.
   if (f.N && !ctx.relayclient) {
     if (name_is_ours(ctx, d, comparable(name))) return d.finish();
-    if (r == Resolution::pending) return Verdict::pending();
+    if (r == Resolution::pending) return {Verdict::pending(), {}};
     if (r == Resolution::tempfail) return d.tempfail();
     if (resolves_to_ours(ctx, d, a, aaaa)) return d.finish();
     d.debug("N: not ours");
   }
   if (f.A && r == Resolution::tempfail) return d.tempfail();
   if (!(f.B || f.L || f.H)) return d.finish();
-  if (r == Resolution::pending) return Verdict::pending();
+  if (r == Resolution::pending) return {Verdict::pending(), {}};
   if (r == Resolution::tempfail) return d.tempfail();
   if (r == Resolution::not_found) {
     if (!f.A) d.doesnt_solve(false);  // with A (and P) it was said already
@@ -314,10 +298,5 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
 }
 
 Verdict dns_no_helo_verdict(const DnsContext& ctx) {
-  if (ctx.flags.P) return Verdict::pass();
-  std::string ip = printable(ctx.client_text);
-  std::vector<std::string> log;
-  if (ctx.flags.L) log.push_back("No HELO sent from [" + ip + "]");
-  log.push_back(std::string("blocked with: ") + kNoHelo + " [" + ip + "]");
-  return Verdict::block(std::string("553 sorry, ") + kNoHelo + " (#5.7.1)", std::move(log));
+  return ctx.flags.P ? Verdict::pass() : Verdict::block(Rule::no_helo);
 }

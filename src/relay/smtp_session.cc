@@ -2,13 +2,14 @@
 
 #include <cstring>
 
+#include "check/badhelo.h"
+#include "check/verdict_text.h"
 #include "relay/ehlo_filter.h"
 #include "relay/smtp_line.h"
 
 namespace {
 
 constexpr std::string_view kCrLf = "\r\n";
-constexpr const char* kBadHeloReply = "553 sorry, your HELO host name has been denied (#5.7.1)";
 constexpr const char* kStartTlsRefused = "454 TLS not available due to local problem (#4.3.0)";
 constexpr const char* kBareLf = "451 See https://cr.yp.to/docs/smtplf.html.";
 constexpr const char* kLineTooLong = "500 sorry, line too long (#5.5.2)";
@@ -156,7 +157,7 @@ bool SmtpSession::handle_command(std::string_view raw, bool complete) {
       const Verdict& v = rcpt_verdict();
       if (v.is_pending()) return false;
       // Inside TLS helowrap sees nothing: only a client already judged good may go there.
-      if (v.is_block() || v.undecided || !helo_seen_) {  // in clear text it can be refused
+      if (v.is_block() || v.undecided() || !helo_seen_) {  // in clear text it can be refused
         answer_line(raw.size(), true, kStartTlsRefused);
         return true;
       }
@@ -199,8 +200,9 @@ void SmtpSession::answer_line(std::size_t line_size, bool complete, const std::s
 }
 
 void SmtpSession::refuse_rcpt(const Verdict& verdict, std::size_t line_size, bool complete) {
-  replace_line(line_size, complete, verdict.reply);
-  for (const auto& event : verdict.rcpt_log) log(event);
+  replace_line(line_size, complete, refusal_reply(verdict));
+  VerdictScene scene{helo_shown_, config_.log.ip(), config_.log_regex, config_.log_no_helo};
+  for (auto& event : refusal_log(verdict, scene)) log(std::move(event));
 }
 
 void SmtpSession::note_helo(std::string_view name, bool complete) {
@@ -209,25 +211,12 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
   // No host name is longer than 253 bytes; a longer one is logged by its start, so that a
   // refused RCPT costs a short log line whatever the client sent (SPEC 3.9).
   helo_shown_ = printable(name.substr(0, complete ? kLoggedNameLimit : 64));
+  if (config_.hold_data_for_header) helo_judged_ = printable(name);  // for H's header
   badhelo_verdict_ = Verdict::pass();
   if (config_.badhelo) {
-    std::string at = " at " + config_.log.ip();
-    if (!complete) {  // no host name is that long; judging a truncated one could let it by
-      std::string why = "longer than " + std::to_string(kLineLimit) + " bytes";
-      badhelo_verdict_ = Verdict::block(
-          kBadHeloReply, {"badhelo: <" + helo_shown_ + "...>" + at + " HELO " + why});
-      badhelo_verdict_.rule = "badhelo (" + why + ")";
-    } else {
-      std::vector<std::string> invalid;
-      auto match = config_.badhelo->match(name, invalid);
-      for (auto& event : invalid) log(std::move(event));
-      if (match) {
-        std::string event = "badhelo: <" + helo_shown_ + ">" + at;
-        if (config_.log_regex) event += " matches pattern: " + printable(match->pattern);
-        badhelo_verdict_ = Verdict::block(kBadHeloReply, {std::move(event)});
-        badhelo_verdict_.rule = "badhelo " + printable(match->pattern);
-      }
-    }
+    std::vector<std::string> diagnostics;
+    badhelo_verdict_ = badhelo_verdict(*config_.badhelo, name, complete, kLineLimit, diagnostics);
+    for (auto& event : diagnostics) log(std::move(event));
   }
   if (config_.dns_checks && !badhelo_verdict_.is_block()) {
     dns_verdict_ = Verdict::pending();
@@ -242,7 +231,7 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
 // $LOGHELO: "helo: <NAME> VERDICT", once per HELO, when its verdict is known.
 void SmtpSession::log_helo(const Verdict& verdict) {
   if (!config_.log_helo) return;
-  std::string rule = verdict.rule;
+  std::string rule = rule_text(verdict);
   if (rule.empty()) rule = trusted_ || config_.relay_trusted ? "trusted" : "ok";
   log("helo: <" + helo_shown_ + "> " + rule);
 }
@@ -266,10 +255,10 @@ std::optional<DnsRequest> SmtpSession::take_dns_request() {
   return request;
 }
 
-void SmtpSession::dns_verdict(unsigned generation, Verdict verdict) {
+void SmtpSession::dns_verdict(unsigned generation, Verdict verdict,
+                              std::vector<std::string> decision_log) {
   if (generation != generation_ || !dns_pending()) return;  // an answer for an older HELO
-  for (auto& event : verdict.decision_log) log(std::move(event));
-  verdict.decision_log.clear();
+  for (auto& event : decision_log) log(std::move(event));
   dns_verdict_ = std::move(verdict);
   log_helo(dns_verdict_);
   process_client();
@@ -295,8 +284,11 @@ bool SmtpSession::step_auth_response() {
 void SmtpSession::start_message() {
   mode_ = Mode::message;
   body_state_ = 1;
-  if (!dns_verdict_.is_pending() && !dns_verdict_.header.empty()) {
-    to_server_.append(dns_verdict_.header);
+  std::string header;
+  if (config_.hold_data_for_header && !dns_verdict_.is_pending())
+    header = finding_header(dns_verdict_, {helo_judged_, config_.log.ip()});
+  if (!header.empty()) {
+    to_server_.append(header);
     to_server_.append(kCrLf);
   }
 }
