@@ -81,17 +81,9 @@ void SmtpSession::process_client() {
   }
 }
 
-bool SmtpSession::skip_client_tail() {
-  std::string_view in = from_client_.view();
-  std::size_t lf = in.find('\n');
-  from_client_.consume(lf == std::string_view::npos ? in.size() : lf + 1);
-  if (lf != std::string_view::npos) skipping_client_tail_ = false;
-  return true;
-}
-
-// The next line of the client's input: complete (with its LF) when it is at most kLineLimit
-// bytes long before its LF; otherwise its first kLineLimit bytes, once more are there. The
-// split does not depend on how the bytes were read, so neither does any decision.
+// The next line of either side's input: complete (with its LF) when it is at most
+// kLineLimit bytes long before its LF; otherwise its first kLineLimit bytes, once more are
+// there. The split does not depend on how the bytes were read, so neither does any decision.
 static std::optional<std::pair<std::string_view, bool>> next_line(const ByteQueue& in) {
   std::string_view v = in.view();
   std::size_t lf = v.substr(0, SmtpSession::kLineLimit + 1).find('\n');
@@ -99,6 +91,22 @@ static std::optional<std::pair<std::string_view, bool>> next_line(const ByteQueu
   if (v.size() > SmtpSession::kLineLimit)
     return std::make_pair(v.substr(0, SmtpSession::kLineLimit), false);
   return std::nullopt;
+}
+
+// The rest of a line cut by next_line(), as far as it has come: its bytes, and whether its
+// LF (the last of them) is there.
+static std::pair<std::string_view, bool> line_tail(const ByteQueue& in) {
+  std::string_view v = in.view();
+  std::size_t lf = v.find('\n');
+  if (lf == std::string_view::npos) return {v, false};
+  return {v.substr(0, lf + 1), true};
+}
+
+bool SmtpSession::skip_client_tail() {
+  auto [tail, ended] = line_tail(from_client_);
+  from_client_.consume(tail.size());
+  if (ended) skipping_client_tail_ = false;
+  return true;
 }
 
 bool SmtpSession::step_command() {
@@ -396,24 +404,20 @@ void SmtpSession::process_server() {
       from_server_.clear();
       return;
     }
-    std::string_view in = from_server_.view();
     if (server_tail_ != Tail::none) {  // the rest of an over-long reply line
-      std::size_t lf = in.find('\n');
-      std::size_t n = lf == std::string_view::npos ? in.size() : lf + 1;
-      if (server_tail_ == Tail::forward) to_client_.append(in.substr(0, n));
-      from_server_.consume(n);
-      if (lf != std::string_view::npos) {
+      auto [tail, ended] = line_tail(from_server_);
+      if (server_tail_ == Tail::forward) to_client_.append(tail);
+      from_server_.consume(tail.size());
+      if (ended) {
         server_tail_ = Tail::none;
         end_reply_line(server_tail_final_);
       }
       continue;
     }
-    std::size_t lf = in.substr(0, kLineLimit).find('\n');
-    if (lf == std::string_view::npos && in.size() < kLineLimit) return;
-    bool complete = lf != std::string_view::npos;
-    std::string_view raw = complete ? in.substr(0, lf + 1) : in.substr(0, kLineLimit);
-    server_line(raw, complete);
-    from_server_.consume(raw.size());
+    auto line = next_line(from_server_);
+    if (!line) return;
+    server_line(line->first, line->second);
+    from_server_.consume(line->first.size());
   }
 }
 
