@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/text.h"
+
 namespace {
 
 constexpr std::size_t kBarWidth = 20;
@@ -12,10 +14,6 @@ constexpr const char* kUnknown = "(unknown)";
 
 using NameRow = std::pair<const std::string*, const NameStats*>;
 using Basis = LogStats::Basis;
-
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
 
 std::string time_text(bool has, UnixTime t) { return has ? format_local(t) : "-"; }
 
