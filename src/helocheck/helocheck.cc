@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/control.h"
+#include "base/io.h"
 #include "base/ipaddr.h"
 #include "base/linesplit.h"
 #include "check/policy.h"
@@ -223,8 +224,7 @@ bool read_names(int fd, const char* path, WhatIf& whatif) {
   };
   char buf[65536];
   for (;;) {
-    ssize_t r = read(fd, buf, sizeof buf);
-    if (r < 0 && errno == EINTR) continue;
+    ssize_t r = read_some(fd, buf, sizeof buf);
     if (r < 0) {
       std::cerr << "helocheck: fatal: unable to read " << path << ": " << std::strerror(errno)
                 << '\n';

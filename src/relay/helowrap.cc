@@ -8,6 +8,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "relay/child_watch.h"
 #include "base/control.h"
 #include "check/policy.h"

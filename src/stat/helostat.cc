@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/control.h"
+#include "base/io.h"
 #include "stat/gunzip.h"
 #include "stat/helostat_report.h"
 #include "base/linesplit.h"
@@ -139,13 +140,6 @@ bool load_patterns(const char* dir, LogParser& parser, LogStats& stats) {
 
 bool gzip_magic(std::string_view head) {
   return head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b';
-}
-
-ssize_t read_some(int fd, char* buf, std::size_t n) {
-  for (;;) {
-    ssize_t r = read(fd, buf, n);
-    if (r >= 0 || errno != EINTR) return r;
-  }
 }
 
 class Reader {
@@ -322,17 +316,6 @@ bool expand(const std::string& input, std::vector<std::string>& files) {
   return false;
 }
 
-bool write_all(const std::string& out) {
-  std::size_t off = 0;
-  while (off < out.size()) {
-    ssize_t w = write(1, out.data() + off, out.size() - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    off += static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
 int run(const Options& opt) {
   std::optional<UnixTime> since, until;
   if (!window(opt, since, until)) return kUsage;
@@ -344,7 +327,7 @@ int run(const Options& opt) {
   for (const auto& input : opt.inputs) ok = expand(input, files) && ok;
   Reader reader(parser, stats);
   for (const auto& f : files) ok = reader.read(f) && ok;
-  if (!write_all(render_report(stats, opt.report))) {
+  if (!write_all(1, render_report(stats, opt.report))) {
     std::fprintf(stderr, "helostat: fatal: unable to write output: %s\n", std::strerror(errno));
     return kTemporary;
   }
