@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cmdline.h"
 #include "base/control.h"
 #include "base/io.h"
 #include "base/ipaddr.h"
@@ -31,9 +32,6 @@
 
 namespace {
 
-constexpr int kUsage = 100;
-constexpr int kTemporary = 111;
-
 struct Options {
   std::string control_dir = "/var/qmail/control";
   unsigned timeout = 10;
@@ -44,12 +42,6 @@ struct Options {
   unsigned percent = 10;            // -p: warn about a line matching more of the names
 };
 
-bool parse_number(const char* s, unsigned long max, unsigned long& v) {
-  char* end = nullptr;
-  v = std::strtoul(s, &end, 10);
-  return end != s && !*end && *s != '-' && v <= max;
-}
-
 bool parse_options(int argc, char** argv, Options& opt) {
   int c;
   opterr = 0;  // one line of usage is the whole diagnostic
@@ -59,13 +51,13 @@ bool parse_options(int argc, char** argv, Options& opt) {
     switch (c) {
       case 'c': opt.control_dir = optarg; break;
       case 't':
-        if (!parse_number(optarg, 86400, v) || v == 0) return false;
+        if (!parse_number(optarg, v, 86400) || v == 0) return false;
         opt.timeout = static_cast<unsigned>(v);
         break;
       case 'b': opt.batch = optarg; break;
       case 'w': opt.providers = optarg; batch_only = true; break;
       case 'p':
-        if (!parse_number(optarg, 100, v)) return false;
+        if (!parse_number(optarg, v, 100)) return false;
         opt.percent = static_cast<unsigned>(v);
         batch_only = true;
         break;
@@ -137,7 +129,7 @@ int check(const Options& opt) {
   if (!load_policy(opt.control_dir, [](const char* n) { return std::getenv(n); }, policy, error)) {
     std::cerr << "helocheck: fatal: unable to read controls: " << error.file << ": "
               << std::strerror(error.error) << '\n';
-    return kTemporary;
+    return kExitTemp;
   }
   for (const auto& event : policy.log) std::cout << log.line(event) << '\n';
   if (!policy.watching()) {
@@ -149,7 +141,7 @@ int check(const Options& opt) {
   auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), session, why);
   if (policy.dns && !dns) {
     std::cerr << "helocheck: fatal: DNS: " << why << '\n';
-    return kTemporary;
+    return kExitTemp;
   }
   session.from_server("220 helocheck\r\n");
   std::string client = opt.name ? "HELO " + std::string(opt.name) + "\r\n" : "";
@@ -241,21 +233,21 @@ bool read_names(int fd, const char* path, WhatIf& whatif) {
 int batch(const Options& opt) {
   std::vector<ControlLine> badhelo;
   std::vector<std::string> providers;
-  if (!load_badhelo(opt, badhelo) || !load_providers(opt, providers)) return kTemporary;
+  if (!load_badhelo(opt, badhelo) || !load_providers(opt, providers)) return kExitTemp;
   WhatIf whatif(badhelo, providers);
   bool stdin_input = std::string(opt.batch) == "-";
   int fd = stdin_input ? 0 : open(opt.batch, O_RDONLY | O_CLOEXEC);
   if (fd == -1) {
     std::cerr << "helocheck: fatal: unable to open " << opt.batch << ": " << std::strerror(errno)
               << '\n';
-    return kTemporary;
+    return kExitTemp;
   }
   bool ok = read_names(fd, stdin_input ? "standard input" : opt.batch, whatif);
   if (!stdin_input) close(fd);
-  if (!ok) return kTemporary;
+  if (!ok) return kExitTemp;
   std::cout << whatif.summary(opt.percent);
   std::cout.flush();
-  return std::cout ? 0 : kTemporary;
+  return std::cout ? 0 : kExitTemp;
 }
 
 }  // namespace
@@ -265,13 +257,13 @@ int main(int argc, char** argv) {
   if (!parse_options(argc, argv, opt)) {
     std::cerr << "helocheck: usage: helocheck [ -c control ] [ -t timeout ] [ name [ ip ] ]"
                  " or helocheck [ -c control ] -b file [ -w providers ] [ -p percent ]\n";
-    return kUsage;
+    return kExitUsage;
   }
-  if (!valid_ip(opt)) return kUsage;
+  if (!valid_ip(opt)) return kExitUsage;
   try {
     return opt.batch ? batch(opt) : check(opt);
   } catch (const std::exception& e) {
     std::cerr << "helocheck: fatal: " << e.what() << '\n';
   }
-  return kTemporary;
+  return kExitTemp;
 }
