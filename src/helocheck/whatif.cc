@@ -46,27 +46,6 @@ std::string where(const ControlLine& l) {
   return "badhelo line " + std::to_string(l.number) + ": " + printable(l.text);
 }
 
-// What qregex makes of each pattern of a line (a NUL inside it starts another): the
-// invalid ones, with glibc's reason, and the ones whose meaning is probably not what their
-// writer meant. BadHelo parses a pattern only when a name needs it; here every one is.
-void judge_line(const ControlLine& l, std::vector<std::string>& invalid,
-                std::vector<std::string>& notes) {
-  std::string_view text = l.text;
-  for (;;) {
-    std::string_view one = text.substr(0, text.find('\0'));
-    bool negated = !one.empty() && one[0] == '!';
-    QregexTree tree = qregex_parse(one.substr(negated ? 1 : 0));
-    std::string at = "badhelo line " + std::to_string(l.number) + ": " + printable(one) + ": ";
-    if (tree.error) invalid.push_back(badhelo_invalid(l.number, one, tree.error));
-    for (const auto& w : tree.warnings) notes.push_back(at + w);
-    if (!tree.error && !qregex_can_match(tree))
-      notes.push_back(at + (negated ? "this ! line refuses every client"
-                                    : "this line never matches under qregex"));
-    if (one.size() == text.size()) return;
-    text.remove_prefix(one.size() + 1);
-  }
-}
-
 }  // namespace
 
 std::optional<BatchEntry> parse_batch_line(std::string_view line) {
@@ -84,14 +63,11 @@ std::optional<BatchEntry> parse_batch_line(std::string_view line) {
 WhatIf::WhatIf(const std::vector<ControlLine>& badhelo, const std::vector<std::string>& providers)
     : all_(badhelo) {
   lines_.reserve(badhelo.size());
-  for (const auto& l : badhelo) {
-    lines_.push_back(Line{l, std::make_unique<BadHelo>(std::vector<ControlLine>{l}), 0, 0, {}, {}, {}});
-    Line& line = lines_.back();
-    judge_line(l, line.invalid, line.notes);
-    for (const auto& p : providers) {
-      std::vector<std::string> ignored;
-      if (line.alone->match(p, ignored)) line.providers.push_back(p);
-    }
+  for (const auto& l : badhelo) lines_.push_back(Line{l, 0, 0, {}, {}, {}});
+  for (const auto& r : all_.review()) judge(r);
+  for (const auto& p : providers) {
+    std::vector<std::string> ignored;
+    for (Line* l : lines_of(all_.all_matches(p, ignored))) l->providers.push_back(p);
   }
 }
 
@@ -99,6 +75,30 @@ WhatIf::Line* WhatIf::line_of(int number) {
   for (auto& l : lines_)
     if (l.line.number == number) return &l;
   return nullptr;
+}
+
+std::vector<WhatIf::Line*> WhatIf::lines_of(const std::vector<BadHelo::Match>& matches) {
+  std::vector<Line*> lines;
+  auto l = lines_.begin();  // the matches come in file order, as lines_ does
+  for (const auto& m : matches) {
+    while (l != lines_.end() && l->line.number != m.line) ++l;
+    if (l == lines_.end()) break;
+    if (lines.empty() || lines.back() != &*l) lines.push_back(&*l);
+  }
+  return lines;
+}
+
+// The invalid patterns, with glibc's reason, and the ones whose meaning is probably not
+// what their writer meant.
+void WhatIf::judge(const BadHelo::Review& r) {
+  Line* l = line_of(r.line);
+  if (!l) return;
+  std::string at = "badhelo line " + std::to_string(r.line) + ": " + printable(r.text) + ": ";
+  if (!r.invalid.empty()) l->invalid.push_back(r.invalid);
+  for (const auto& w : r.warnings) l->notes.push_back(at + w);
+  if (r.matches_nothing)
+    l->notes.push_back(at + (r.negated ? "this ! line refuses every client"
+                                       : "this line never matches under qregex"));
 }
 
 void WhatIf::note(std::vector<std::string>& diagnostics) {
@@ -112,17 +112,16 @@ void WhatIf::note(std::vector<std::string>& diagnostics) {
 std::string WhatIf::check(std::string_view name) {
   if (!seen_.emplace(name).second) return "";
   std::vector<std::string> diagnostics;
-  for (auto& l : lines_)
-    if (l.alone->match(name, diagnostics)) ++l.matches;
+  std::vector<BadHelo::Match> matches = all_.all_matches(name, diagnostics);
   note(diagnostics);
-  auto match = all_.match(name, diagnostics);
-  note(diagnostics);
-  if (!match) return "ok       " + printable(name);
+  std::vector<Line*> lines = lines_of(matches);
+  for (Line* l : lines) ++l->matches;
+  if (matches.empty()) return "ok       " + printable(name);
   ++refused_;
-  Line* l = line_of(match->line);
+  Line* l = lines.empty() ? nullptr : lines.front();  // the first match's line
   if (l) ++l->decides;
   return "refused  " + printable(name) + "  (" +
-         (l ? where(l->line) : "badhelo " + printable(match->pattern)) + ")";
+         (l ? where(l->line) : "badhelo " + printable(matches.front().pattern)) + ")";
 }
 
 std::string WhatIf::summary(unsigned percent) const {
