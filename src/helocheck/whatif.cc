@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "check/logline.h"
+#include "stat/helostat_records.h"
 
 namespace {
 
@@ -27,15 +28,17 @@ std::string_view next_word(std::string_view& s) {
   return word;
 }
 
-std::optional<BatchEntry> helostat_record(const std::vector<std::string_view>& f) {
-  if (f[0] == "helo" && f.size() >= 5) return BatchEntry{std::string(f[3]), std::string(f[4])};
-  if (f[0] == "refused" && f.size() >= 8 && f[4] != "(unknown)")
-    return BatchEntry{std::string(f[4]), std::string(f[3])};
+// The HELO name and IP of a helostat -t record that has them.
+std::optional<BatchEntry> named_record(const std::vector<std::string_view>& f) {
+  using namespace helostat_record;
+  auto entry = [&f](NameFields at) -> std::optional<BatchEntry> {
+    if (f.size() < at.count || (at.may_be_unknown && f[at.name] == kUnknownName))
+      return std::nullopt;
+    return BatchEntry{std::string(f[at.name]), std::string(f[at.ip])};
+  };
+  if (f[0] == kHelo) return entry(kHeloName);
+  if (f[0] == kRefused) return entry(kRefusedName);
   return std::nullopt;
-}
-
-bool helostat_type(std::string_view t) {
-  return t == "helo" || t == "refused" || t == "stats" || t == "rule" || t == "invalid";
 }
 
 std::string percent_of(std::size_t n, std::size_t all) {
@@ -52,7 +55,7 @@ std::optional<BatchEntry> parse_batch_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.find('\t') != std::string_view::npos) {
     auto fields = split(line, '\t');
-    if (helostat_type(fields[0])) return helostat_record(fields);
+    if (helostat_record::known(fields[0])) return named_record(fields);
   }
   std::string_view rest = line;
   std::string_view name = next_word(rest);
