@@ -121,12 +121,18 @@ std::string last_reply(const SmtpSession& session) {
   return std::string(all.substr(all.rfind('\n') + 1));
 }
 
+// The environment helowrap would see: the client's IP of the command line as $TCPREMOTEIP.
+EnvLookup environment(const Options& opt) {
+  return [ip = opt.ip](const char* name) {
+    return ip && std::strcmp(name, "TCPREMOTEIP") == 0 ? ip : std::getenv(name);
+  };
+}
+
 int check(const Options& opt) {
-  if (opt.ip) setenv("TCPREMOTEIP", opt.ip, 1);
   LogPrefix log(static_cast<long>(getpid()), opt.ip ? opt.ip : "unknown");
   Policy policy;
   PolicyError error;
-  if (!load_policy(opt.control_dir, [](const char* n) { return std::getenv(n); }, policy, error)) {
+  if (!load_policy(opt.control_dir, environment(opt), policy, error)) {
     std::cerr << "helocheck: fatal: unable to read controls: " << error.file << ": "
               << std::strerror(error.error) << '\n';
     return kExitTemp;
