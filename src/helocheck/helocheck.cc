@@ -50,10 +50,7 @@ bool parse_options(int argc, char** argv, Options& opt) {
   while ((c = getopt(argc, argv, "c:t:b:w:p:")) != -1) {
     switch (c) {
       case 'c': opt.control_dir = optarg; break;
-      case 't':
-        if (!parse_number(optarg, v, 86400) || v == 0) return false;
-        opt.timeout = static_cast<unsigned>(v);
-        break;
+      case 't': if (!parse_seconds(optarg, opt.timeout)) return false; break;
       case 'b': opt.batch = optarg; break;
       case 'w': opt.providers = optarg; batch_only = true; break;
       case 'p':

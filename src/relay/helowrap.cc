@@ -30,15 +30,11 @@ struct Options {
 
 bool parse_options(int argc, char** argv, Options& opt) {
   int c;
-  unsigned long t;
   opterr = 0;  // one line of usage is the whole diagnostic
   while ((c = getopt(argc, argv, "+c:t:")) != -1) {
     switch (c) {
       case 'c': opt.control_dir = optarg; break;
-      case 't':
-        if (!parse_number(optarg, t, 86400) || t == 0) return false;
-        opt.timeout = static_cast<unsigned>(t);
-        break;
+      case 't': if (!parse_seconds(optarg, opt.timeout)) return false; break;
       default: return false;
     }
   }

@@ -19,4 +19,16 @@ BOOST_AUTO_TEST_CASE(option_numbers_are_decimal_within_their_bound) {
   BOOST_TEST(parse_number("18446744073709551615", v));
 }
 
+BOOST_AUTO_TEST_CASE(time_limits_are_one_second_to_a_day) {
+  unsigned s = 7;
+  BOOST_TEST(parse_seconds("1", s));
+  BOOST_TEST(s == 1u);
+  BOOST_TEST(parse_seconds("86400", s));
+  BOOST_TEST(s == 86400u);
+  BOOST_TEST(!parse_seconds("0", s));
+  BOOST_TEST(!parse_seconds("86401", s));
+  BOOST_TEST(!parse_seconds("1.5", s));
+  BOOST_TEST(s == 86400u);  // untouched by a refused value
+}
+
 BOOST_AUTO_TEST_SUITE_END()
