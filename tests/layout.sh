@@ -15,7 +15,7 @@ allowed() {
     check) echo "base check" ;;
     relay) echo "base check relay" ;;
     stat) echo "base check stat" ;;
-    helocheck) echo "base check relay helocheck" ;;
+    helocheck) echo "base check relay stat helocheck" ;;  # stat: the -t record format only
   esac
 }
 

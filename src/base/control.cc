@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/io.h"
+
 std::vector<ControlLine> control_parse(const std::string& contents, bool keep_nuls) {
   std::vector<ControlLine> lines;
   lines.reserve(static_cast<std::size_t>(std::count(contents.begin(), contents.end(), '\n')) + 1);
@@ -24,10 +26,9 @@ ControlStatus control_readraw(const std::string& path, std::string& contents) {
   if (fstat(fd, &st) == 0 && st.st_size > 0) contents.reserve(static_cast<std::size_t>(st.st_size));
   char buf[65536];
   for (;;) {
-    ssize_t r = read(fd, buf, sizeof buf);
+    ssize_t r = read_some(fd, buf, sizeof buf);
     if (r == 0) break;
     if (r == -1) {
-      if (errno == EINTR) continue;
       close(fd);
       return ControlStatus::unreadable;
     }

@@ -2,7 +2,8 @@
 
 #include <arpa/inet.h>
 #include <cstring>
-#include <strings.h>
+
+#include "base/text.h"
 
 IpAddr IpAddr::v4(const void* in_addr4) {
   IpAddr a;
@@ -46,7 +47,7 @@ std::string IpAddr::text() const {
 std::optional<IpAddr> address_literal(std::string_view name) {
   if (name.size() < 3 || name.front() != '[' || name.back() != ']') return std::nullopt;
   std::string_view inner = name.substr(1, name.size() - 2);
-  if (inner.size() > 5 && strncasecmp(inner.data(), "IPv6:", 5) == 0) {
+  if (inner.size() > 5 && starts_with_nocase(inner, "IPv6:")) {
     inner.remove_prefix(5);
     auto a = IpAddr::parse(inner);
     if (!a || inner.find(':') == std::string_view::npos) return std::nullopt;  // v6 syntax only

@@ -45,19 +45,25 @@ std::string badhelo_invalid(int line, std::string_view text, int error) {
          qregex_error_text(error) + "): " + printable(text);
 }
 
+// Keeps of the pattern's parse what matching needs: the literal plan and, when that does
+// not decide alone, the Boost translation to compile on first use.
+void BadHelo::adopt(Pattern& p, const QregexTree& tree) {
+  if (tree.error) {
+    p.state = Pattern::State::invalid;
+    return;
+  }
+  p.plan = plan_literals(tree);
+  for (const auto& n : tree.nodes) p.backrefs |= n.kind == QregexNode::Kind::backref;
+  if (!p.plan.pure) p.expression = qregex_boost(tree);
+  p.state = Pattern::State::parsed;
+}
+
 // Parses the pattern as qregex does, once; false when glibc rejects it.
 bool BadHelo::prepare(Pattern& p, std::vector<std::string>& diagnostics) {
   if (p.state == Pattern::State::unparsed) {
     QregexTree tree = qregex_parse(p.text.substr(p.negated ? 1 : 0));
-    if (tree.error) {
-      p.state = Pattern::State::invalid;
-      diagnostics.push_back(badhelo_invalid(p.number, p.text, tree.error));
-      return false;
-    }
-    p.plan = plan_literals(tree);
-    for (const auto& n : tree.nodes) p.backrefs |= n.kind == QregexNode::Kind::backref;
-    if (!p.plan.pure) p.expression = qregex_boost(tree);
-    p.state = Pattern::State::parsed;
+    adopt(p, tree);
+    if (tree.error) diagnostics.push_back(badhelo_invalid(p.number, p.text, tree.error));
   }
   return p.state != Pattern::State::invalid;
 }
@@ -90,16 +96,43 @@ std::optional<bool> BadHelo::regex_matches(Pattern& p, std::string_view subject,
   }
 }
 
+bool BadHelo::pattern_matches(Pattern& p, std::string_view subject,
+                              std::vector<std::string>& diagnostics) {
+  if (!prepare(p, diagnostics)) return false;
+  // A line Boost gives up on counts as matching, '!' or not: the safe side (SPEC §4.3).
+  std::optional<bool> found = regex_matches(p, subject, diagnostics);
+  return !found || *found != p.negated;
+}
+
 std::optional<BadHelo::Match> BadHelo::match(std::string_view name,
                                              std::vector<std::string>& diagnostics) {
   std::string subject = qregex_subject(name);
-  for (auto& p : patterns_) {
-    if (!prepare(p, diagnostics)) continue;
-    // A line Boost gives up on counts as matching, '!' or not: the safe side (SPEC §4.3).
-    std::optional<bool> found = regex_matches(p, subject, diagnostics);
-    if (!found || *found != p.negated) return Match{std::string(p.text), p.number};
-  }
+  for (auto& p : patterns_)
+    if (pattern_matches(p, subject, diagnostics)) return Match{std::string(p.text), p.number};
   return std::nullopt;
+}
+
+std::vector<BadHelo::Match> BadHelo::all_matches(std::string_view name,
+                                                 std::vector<std::string>& diagnostics) {
+  std::string subject = qregex_subject(name);
+  std::vector<Match> found;
+  for (auto& p : patterns_)
+    if (pattern_matches(p, subject, diagnostics)) found.push_back({std::string(p.text), p.number});
+  return found;
+}
+
+std::vector<BadHelo::Review> BadHelo::review() {
+  std::vector<Review> reviews;
+  reviews.reserve(patterns_.size());
+  for (auto& p : patterns_) {
+    QregexTree tree = qregex_parse(p.text.substr(p.negated ? 1 : 0));
+    if (p.state == Pattern::State::unparsed) adopt(p, tree);
+    std::string invalid = tree.error ? badhelo_invalid(p.number, p.text, tree.error) : "";
+    bool nothing = !tree.error && !qregex_can_match(tree);
+    reviews.push_back({p.number, p.text, p.negated, std::move(invalid), std::move(tree.warnings),
+                       nothing});
+  }
+  return reviews;
 }
 
 Verdict badhelo_verdict(BadHelo& badhelo, std::string_view name, bool whole, std::size_t limit,

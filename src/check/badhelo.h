@@ -31,6 +31,23 @@ class BadHelo {
   // first time; one Boost gives up on counts as matching, and that is appended too.
   std::optional<Match> match(std::string_view name, std::vector<std::string>& diagnostics);
 
+  // Every pattern that matches `name` on its own, in file order; the first is match()'s.
+  std::vector<Match> all_matches(std::string_view name, std::vector<std::string>& diagnostics);
+
+  // What qregex makes of a pattern, for helocheck -b. helowrap never asks: it parses a
+  // pattern only when a name needs it.
+  struct Review {
+    int line;
+    std::string_view text;              // as written, with its '!'
+    bool negated;
+    std::string invalid;                // badhelo_invalid()'s text; empty when glibc takes it
+    std::vector<std::string> warnings;  // what its writer probably did not mean
+    bool matches_nothing;               // valid, but its regex matches no name
+  };
+  // Every pattern in file order, each parsed now (match() then parses none again, nor
+  // reports an invalid one again).
+  std::vector<Review> review();
+
  private:
   struct Pattern {
     int number;             // line number in the file
@@ -42,7 +59,10 @@ class BadHelo {
     std::string expression;  // the Boost translation, until compiled
     boost::regex regex;
   };
+  void adopt(Pattern& p, const QregexTree& tree);
   bool prepare(Pattern& p, std::vector<std::string>& diagnostics);
+  bool pattern_matches(Pattern& p, std::string_view subject,
+                       std::vector<std::string>& diagnostics);
   std::optional<bool> regex_matches(Pattern& p, std::string_view subject,
                                     std::vector<std::string>& diagnostics);
 

@@ -1,9 +1,9 @@
 #include "check/policy.h"
 
-#include <cctype>
 #include <cerrno>
 
 #include "base/control.h"
+#include "base/text.h"
 
 namespace {
 
@@ -13,10 +13,10 @@ bool read_control(const std::string& path, std::vector<ControlLine>& lines, Poli
   return false;
 }
 
-std::string lower(std::string s) {
+// A name as dns_decide compares it: lower case, without a trailing dot.
+std::string local_name(std::string s) {
   if (!s.empty() && s.back() == '.') s.pop_back();
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+  return ascii_lower(std::move(s));
 }
 
 // N compares the HELO with this server's names and addresses (SPEC §5.2).
@@ -24,9 +24,9 @@ bool load_identity(const std::string& dir, const EnvLookup& env, DnsContext& dns
                    PolicyError& error) {
   std::vector<ControlLine> lines;
   if (!read_control(dir + "/me", lines, error)) return false;
-  if (!lines.empty()) dns.local_names.push_back(lower(lines[0].text));
+  if (!lines.empty()) dns.local_names.push_back(local_name(lines[0].text));
   if (!read_control(dir + "/locals", lines, error)) return false;
-  for (const auto& l : lines) dns.local_names.push_back(lower(l.text));
+  for (const auto& l : lines) dns.local_names.push_back(local_name(l.text));
   if (!read_control(dir + "/moreipme", lines, error)) return false;
   for (const auto& l : lines)
     if (auto a = IpAddr::parse(l.text)) dns.local_addresses.push_back(*a);

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "base/text.h"
+
 namespace {
 
 // glibc's REG_* codes (regex.h), by number: the two headers cannot both be included.
@@ -449,8 +451,7 @@ class Parser {
       case Elem::char_class:
         if (named_class(e.name, s)) return kOk;
         {
-          std::string lower;
-          for (char c : e.name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          std::string lower = ascii_lower(e.name);
           Set ignored;
           if (lower != e.name && named_class(lower, ignored))
             warn("[:" + e.name + ":] is invalid under qregex: class names are lowercase");

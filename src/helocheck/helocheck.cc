@@ -16,7 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cmdline.h"
 #include "base/control.h"
+#include "base/io.h"
 #include "base/ipaddr.h"
 #include "base/linesplit.h"
 #include "check/policy.h"
@@ -30,9 +32,6 @@
 
 namespace {
 
-constexpr int kUsage = 100;
-constexpr int kTemporary = 111;
-
 struct Options {
   std::string control_dir = "/var/qmail/control";
   unsigned timeout = 10;
@@ -43,12 +42,6 @@ struct Options {
   unsigned percent = 10;            // -p: warn about a line matching more of the names
 };
 
-bool parse_number(const char* s, unsigned long max, unsigned long& v) {
-  char* end = nullptr;
-  v = std::strtoul(s, &end, 10);
-  return end != s && !*end && *s != '-' && v <= max;
-}
-
 bool parse_options(int argc, char** argv, Options& opt) {
   int c;
   opterr = 0;  // one line of usage is the whole diagnostic
@@ -57,14 +50,11 @@ bool parse_options(int argc, char** argv, Options& opt) {
   while ((c = getopt(argc, argv, "c:t:b:w:p:")) != -1) {
     switch (c) {
       case 'c': opt.control_dir = optarg; break;
-      case 't':
-        if (!parse_number(optarg, 86400, v) || v == 0) return false;
-        opt.timeout = static_cast<unsigned>(v);
-        break;
+      case 't': if (!parse_seconds(optarg, opt.timeout)) return false; break;
       case 'b': opt.batch = optarg; break;
       case 'w': opt.providers = optarg; batch_only = true; break;
       case 'p':
-        if (!parse_number(optarg, 100, v)) return false;
+        if (!parse_number(optarg, v, 100)) return false;
         opt.percent = static_cast<unsigned>(v);
         batch_only = true;
         break;
@@ -128,15 +118,21 @@ std::string last_reply(const SmtpSession& session) {
   return std::string(all.substr(all.rfind('\n') + 1));
 }
 
+// The environment helowrap would see: the client's IP of the command line as $TCPREMOTEIP.
+EnvLookup environment(const Options& opt) {
+  return [ip = opt.ip](const char* name) {
+    return ip && std::strcmp(name, "TCPREMOTEIP") == 0 ? ip : std::getenv(name);
+  };
+}
+
 int check(const Options& opt) {
-  if (opt.ip) setenv("TCPREMOTEIP", opt.ip, 1);
   LogPrefix log(static_cast<long>(getpid()), opt.ip ? opt.ip : "unknown");
   Policy policy;
   PolicyError error;
-  if (!load_policy(opt.control_dir, [](const char* n) { return std::getenv(n); }, policy, error)) {
+  if (!load_policy(opt.control_dir, environment(opt), policy, error)) {
     std::cerr << "helocheck: fatal: unable to read controls: " << error.file << ": "
               << std::strerror(error.error) << '\n';
-    return kTemporary;
+    return kExitTemp;
   }
   for (const auto& event : policy.log) std::cout << log.line(event) << '\n';
   if (!policy.watching()) {
@@ -148,7 +144,7 @@ int check(const Options& opt) {
   auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), why);
   if (policy.dns && !dns) {
     std::cerr << "helocheck: fatal: DNS: " << why << '\n';
-    return kTemporary;
+    return kExitTemp;
   }
   session.from_server("220 helocheck\r\n");
   std::string client = opt.name ? "HELO " + std::string(opt.name) + "\r\n" : "";
@@ -220,8 +216,7 @@ bool read_names(int fd, const char* path, WhatIf& whatif) {
   };
   char buf[65536];
   for (;;) {
-    ssize_t r = read(fd, buf, sizeof buf);
-    if (r < 0 && errno == EINTR) continue;
+    ssize_t r = read_some(fd, buf, sizeof buf);
     if (r < 0) {
       std::cerr << "helocheck: fatal: unable to read " << path << ": " << std::strerror(errno)
                 << '\n';
@@ -238,21 +233,21 @@ bool read_names(int fd, const char* path, WhatIf& whatif) {
 int batch(const Options& opt) {
   std::vector<ControlLine> badhelo;
   std::vector<std::string> providers;
-  if (!load_badhelo(opt, badhelo) || !load_providers(opt, providers)) return kTemporary;
+  if (!load_badhelo(opt, badhelo) || !load_providers(opt, providers)) return kExitTemp;
   WhatIf whatif(badhelo, providers);
   bool stdin_input = std::string(opt.batch) == "-";
   int fd = stdin_input ? 0 : open(opt.batch, O_RDONLY | O_CLOEXEC);
   if (fd == -1) {
     std::cerr << "helocheck: fatal: unable to open " << opt.batch << ": " << std::strerror(errno)
               << '\n';
-    return kTemporary;
+    return kExitTemp;
   }
   bool ok = read_names(fd, stdin_input ? "standard input" : opt.batch, whatif);
   if (!stdin_input) close(fd);
-  if (!ok) return kTemporary;
+  if (!ok) return kExitTemp;
   std::cout << whatif.summary(opt.percent);
   std::cout.flush();
-  return std::cout ? 0 : kTemporary;
+  return std::cout ? 0 : kExitTemp;
 }
 
 }  // namespace
@@ -262,13 +257,13 @@ int main(int argc, char** argv) {
   if (!parse_options(argc, argv, opt)) {
     std::cerr << "helocheck: usage: helocheck [ -c control ] [ -t timeout ] [ name [ ip ] ]"
                  " or helocheck [ -c control ] -b file [ -w providers ] [ -p percent ]\n";
-    return kUsage;
+    return kExitUsage;
   }
-  if (!valid_ip(opt)) return kUsage;
+  if (!valid_ip(opt)) return kExitUsage;
   try {
     return opt.batch ? batch(opt) : check(opt);
   } catch (const std::exception& e) {
     std::cerr << "helocheck: fatal: " << e.what() << '\n';
   }
-  return kTemporary;
+  return kExitTemp;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "check/logline.h"
+#include "stat/helostat_records.h"
 
 namespace {
 
@@ -27,15 +28,17 @@ std::string_view next_word(std::string_view& s) {
   return word;
 }
 
-std::optional<BatchEntry> helostat_record(const std::vector<std::string_view>& f) {
-  if (f[0] == "helo" && f.size() >= 5) return BatchEntry{std::string(f[3]), std::string(f[4])};
-  if (f[0] == "refused" && f.size() >= 8 && f[4] != "(unknown)")
-    return BatchEntry{std::string(f[4]), std::string(f[3])};
+// The HELO name and IP of a helostat -t record that has them.
+std::optional<BatchEntry> named_record(const std::vector<std::string_view>& f) {
+  using namespace helostat_record;
+  auto entry = [&f](NameFields at) -> std::optional<BatchEntry> {
+    if (f.size() < at.count || (at.may_be_unknown && f[at.name] == kUnknownName))
+      return std::nullopt;
+    return BatchEntry{std::string(f[at.name]), std::string(f[at.ip])};
+  };
+  if (f[0] == kHelo) return entry(kHeloName);
+  if (f[0] == kRefused) return entry(kRefusedName);
   return std::nullopt;
-}
-
-bool helostat_type(std::string_view t) {
-  return t == "helo" || t == "refused" || t == "stats" || t == "rule" || t == "invalid";
 }
 
 std::string percent_of(std::size_t n, std::size_t all) {
@@ -46,34 +49,13 @@ std::string where(const ControlLine& l) {
   return "badhelo line " + std::to_string(l.number) + ": " + printable(l.text);
 }
 
-// What qregex makes of each pattern of a line (a NUL inside it starts another): the
-// invalid ones, with glibc's reason, and the ones whose meaning is probably not what their
-// writer meant. BadHelo parses a pattern only when a name needs it; here every one is.
-void judge_line(const ControlLine& l, std::vector<std::string>& invalid,
-                std::vector<std::string>& notes) {
-  std::string_view text = l.text;
-  for (;;) {
-    std::string_view one = text.substr(0, text.find('\0'));
-    bool negated = !one.empty() && one[0] == '!';
-    QregexTree tree = qregex_parse(one.substr(negated ? 1 : 0));
-    std::string at = "badhelo line " + std::to_string(l.number) + ": " + printable(one) + ": ";
-    if (tree.error) invalid.push_back(badhelo_invalid(l.number, one, tree.error));
-    for (const auto& w : tree.warnings) notes.push_back(at + w);
-    if (!tree.error && !qregex_can_match(tree))
-      notes.push_back(at + (negated ? "this ! line refuses every client"
-                                    : "this line never matches under qregex"));
-    if (one.size() == text.size()) return;
-    text.remove_prefix(one.size() + 1);
-  }
-}
-
 }  // namespace
 
 std::optional<BatchEntry> parse_batch_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.find('\t') != std::string_view::npos) {
     auto fields = split(line, '\t');
-    if (helostat_type(fields[0])) return helostat_record(fields);
+    if (helostat_record::known(fields[0])) return named_record(fields);
   }
   std::string_view rest = line;
   std::string_view name = next_word(rest);
@@ -84,14 +66,11 @@ std::optional<BatchEntry> parse_batch_line(std::string_view line) {
 WhatIf::WhatIf(const std::vector<ControlLine>& badhelo, const std::vector<std::string>& providers)
     : all_(badhelo) {
   lines_.reserve(badhelo.size());
-  for (const auto& l : badhelo) {
-    lines_.push_back(Line{l, std::make_unique<BadHelo>(std::vector<ControlLine>{l}), 0, 0, {}, {}, {}});
-    Line& line = lines_.back();
-    judge_line(l, line.invalid, line.notes);
-    for (const auto& p : providers) {
-      std::vector<std::string> ignored;
-      if (line.alone->match(p, ignored)) line.providers.push_back(p);
-    }
+  for (const auto& l : badhelo) lines_.push_back(Line{l, 0, 0, {}, {}, {}});
+  for (const auto& r : all_.review()) judge(r);
+  for (const auto& p : providers) {
+    std::vector<std::string> ignored;
+    for (Line* l : lines_of(all_.all_matches(p, ignored))) l->providers.push_back(p);
   }
 }
 
@@ -99,6 +78,30 @@ WhatIf::Line* WhatIf::line_of(int number) {
   for (auto& l : lines_)
     if (l.line.number == number) return &l;
   return nullptr;
+}
+
+std::vector<WhatIf::Line*> WhatIf::lines_of(const std::vector<BadHelo::Match>& matches) {
+  std::vector<Line*> lines;
+  auto l = lines_.begin();  // the matches come in file order, as lines_ does
+  for (const auto& m : matches) {
+    while (l != lines_.end() && l->line.number != m.line) ++l;
+    if (l == lines_.end()) break;
+    if (lines.empty() || lines.back() != &*l) lines.push_back(&*l);
+  }
+  return lines;
+}
+
+// The invalid patterns, with glibc's reason, and the ones whose meaning is probably not
+// what their writer meant.
+void WhatIf::judge(const BadHelo::Review& r) {
+  Line* l = line_of(r.line);
+  if (!l) return;
+  std::string at = "badhelo line " + std::to_string(r.line) + ": " + printable(r.text) + ": ";
+  if (!r.invalid.empty()) l->invalid.push_back(r.invalid);
+  for (const auto& w : r.warnings) l->notes.push_back(at + w);
+  if (r.matches_nothing)
+    l->notes.push_back(at + (r.negated ? "this ! line refuses every client"
+                                       : "this line never matches under qregex"));
 }
 
 void WhatIf::note(std::vector<std::string>& diagnostics) {
@@ -112,17 +115,16 @@ void WhatIf::note(std::vector<std::string>& diagnostics) {
 std::string WhatIf::check(std::string_view name) {
   if (!seen_.emplace(name).second) return "";
   std::vector<std::string> diagnostics;
-  for (auto& l : lines_)
-    if (l.alone->match(name, diagnostics)) ++l.matches;
+  std::vector<BadHelo::Match> matches = all_.all_matches(name, diagnostics);
   note(diagnostics);
-  auto match = all_.match(name, diagnostics);
-  note(diagnostics);
-  if (!match) return "ok       " + printable(name);
+  std::vector<Line*> lines = lines_of(matches);
+  for (Line* l : lines) ++l->matches;
+  if (matches.empty()) return "ok       " + printable(name);
   ++refused_;
-  Line* l = line_of(match->line);
+  Line* l = lines.empty() ? nullptr : lines.front();  // the first match's line
   if (l) ++l->decides;
   return "refused  " + printable(name) + "  (" +
-         (l ? where(l->line) : "badhelo " + printable(match->pattern)) + ")";
+         (l ? where(l->line) : "badhelo " + printable(matches.front().pattern)) + ")";
 }
 
 std::string WhatIf::summary(unsigned percent) const {

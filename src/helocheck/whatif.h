@@ -1,10 +1,9 @@
 // helocheck -b, "what if": what a control/badhelo would refuse among HELO names seen, and
 // which of its lines look dangerous, free of I/O. The decision is helowrap's own (BadHelo,
-// first matching line in file order); each line is also tried on its own, so that a
+// first matching line in file order); every line that matches is counted too, so that a
 // dangerous line is found even behind another one that matches first.
 #pragma once
 #include <cstddef>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,7 +39,6 @@ class WhatIf {
  private:
   struct Line {
     ControlLine line;
-    std::unique_ptr<BadHelo> alone;  // this line only (a BadHelo is not moved once made)
     std::size_t decides = 0;  // names it refuses: the first line that matches them
     std::size_t matches = 0;  // names it matches on its own
     std::vector<std::string> providers;  // providers' names it matches
@@ -49,6 +47,8 @@ class WhatIf {
   };
 
   Line* line_of(int number);
+  std::vector<Line*> lines_of(const std::vector<BadHelo::Match>& matches);
+  void judge(const BadHelo::Review& review);
   void note(std::vector<std::string>& diagnostics);
 
   BadHelo all_;

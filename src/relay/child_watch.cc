@@ -45,7 +45,7 @@ ChildWatch::~ChildWatch() {
 
 void ChildWatch::record(int wait_status) {
   exited_ = true;
-  status_ = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 111;
+  status_ = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : kExitTemp;
 }
 
 bool ChildWatch::reap(pid_t child) {

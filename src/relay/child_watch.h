@@ -4,6 +4,8 @@
 #pragma once
 #include <sys/types.h>
 
+#include "base/cmdline.h"
+
 class ChildWatch {
  public:
   ChildWatch() = default;
@@ -32,5 +34,5 @@ class ChildWatch {
   int write_fd_ = -1;
   bool installed_ = false;
   bool exited_ = false;
-  int status_ = 111;
+  int status_ = kExitTemp;
 };

@@ -1,6 +1,6 @@
 #include "relay/ehlo_filter.h"
 
-#include <strings.h>
+#include "base/text.h"
 
 bool ehlo_keyword_allowed(std::string_view capability) {
   // "AUTH=LOGIN" is the old spelling some servers add for old clients: keyword AUTH.
@@ -9,10 +9,7 @@ bool ehlo_keyword_allowed(std::string_view capability) {
   static const char* const allowed[] = {"PIPELINING", "8BITMIME", "SIZE", "STARTTLS",
                                         "AUTH", "ENHANCEDSTATUSCODES", "SMTPUTF8", "DSN",
                                         "HELP"};
-  for (const char* a : allowed) {
-    std::string_view av(a);
-    if (keyword.size() == av.size() && strncasecmp(keyword.data(), a, av.size()) == 0)
-      return true;
-  }
+  for (const char* a : allowed)
+    if (equals_nocase(keyword, a)) return true;
   return false;
 }

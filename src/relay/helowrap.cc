@@ -8,6 +8,8 @@
 #include <string>
 #include <unistd.h>
 
+#include "base/cmdline.h"
+#include "base/io.h"
 #include "relay/child_watch.h"
 #include "base/control.h"
 #include "check/policy.h"
@@ -16,8 +18,6 @@
 
 namespace {
 
-constexpr int kUsage = 100;
-constexpr int kTemporary = 111;
 constexpr const char* kUsageText =
     "helowrap: usage: helowrap [ -c control ] [ -t timeout ] prog\n";
 constexpr const char* kTempReply = "421 unable to read controls (#4.3.0)\r\n";
@@ -34,14 +34,7 @@ bool parse_options(int argc, char** argv, Options& opt) {
   while ((c = getopt(argc, argv, "+c:t:")) != -1) {
     switch (c) {
       case 'c': opt.control_dir = optarg; break;
-      case 't': {
-        char* end = nullptr;
-        errno = 0;
-        unsigned long t = std::strtoul(optarg, &end, 10);
-        if (errno || end == optarg || *end || t == 0 || t > 86400) return false;
-        opt.timeout = static_cast<unsigned>(t);
-        break;
-      }
+      case 't': if (!parse_seconds(optarg, opt.timeout)) return false; break;
       default: return false;
     }
   }
@@ -54,7 +47,7 @@ bool parse_options(int argc, char** argv, Options& opt) {
 [[noreturn]] void temporary_failure(const LogPrefix& log, const std::string& why) {
   write_all(2, log.line("fatal: " + why) + "\n");
   write_all(1, kTempReply);
-  _exit(kTemporary);
+  _exit(kExitTemp);
 }
 
 [[noreturn]] void exec_program(char** prog, const LogPrefix& log) {
@@ -92,7 +85,7 @@ int run_watched(char** prog, const Options& opt, const Policy& policy, const Log
   pid_t child = fork();
   if (child == -1) temporary_failure(log, std::string("unable to fork: ") + std::strerror(errno));
   if (child == 0) {
-    if (dup2(to_child[0], 0) == -1 || dup2(from_child[1], 1) == -1) _exit(kTemporary);
+    if (dup2(to_child[0], 0) == -1 || dup2(from_child[1], 1) == -1) _exit(kExitTemp);
     sigaction(SIGPIPE, &inherited_sigpipe, nullptr);
     exec_program(prog, log);
   }
@@ -112,7 +105,7 @@ int helowrap_main(int argc, char** argv) {
   Options opt;
   if (!parse_options(argc, argv, opt)) {
     write_all(2, kUsageText);
-    return kUsage;
+    return kExitUsage;
   }
   const char* ip = std::getenv("TCPREMOTEIP");
   LogPrefix log(static_cast<long>(getpid()), ip ? ip : "unknown");
@@ -142,5 +135,5 @@ int main(int argc, char** argv) {
   } catch (...) {
     write_all(2, "helowrap: fatal: unexpected error\n");
   }
-  return kTemporary;
+  return kExitTemp;
 }

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "base/io.h"
 #include "relay/dns_driver.h"
 
 namespace {
@@ -234,16 +235,6 @@ void Relay::write_to_server() {
 }
 
 }  // namespace
-
-bool write_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t w = write(fd, s.data(), s.size());
-    if (w == -1 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    s.remove_prefix(static_cast<std::size_t>(w));
-  }
-  return true;
-}
 
 int relay(SmtpSession& session, const Child& child, const RelayOptions& options) {
   return Relay(session, child, options).run();

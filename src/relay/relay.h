@@ -9,12 +9,7 @@
 #include "check/logline.h"
 #include "relay/smtp_session.h"
 
-#include <string_view>
-
 class DnsDriver;  // drives the DNS checks (dns_driver.h); may be absent
-
-// Writes all of `s` to a blocking fd; false if the fd fails (a log must not stop the mail).
-bool write_all(int fd, std::string_view s);
 
 struct Child {
   pid_t pid;

@@ -1,19 +1,10 @@
 #include "relay/smtp_line.h"
 
 #include <algorithm>
-#include <strings.h>
+
+#include "base/text.h"
 
 namespace {
-
-bool equals_nocase(std::string_view a, const char* b) {
-  std::string_view bv(b);
-  return a.size() == bv.size() && strncasecmp(a.data(), b, a.size()) == 0;
-}
-
-bool starts_with_nocase(std::string_view s, const char* prefix) {
-  std::string_view p(prefix);
-  return s.size() >= p.size() && strncasecmp(s.data(), prefix, p.size()) == 0;
-}
 
 Verb verb_of(std::string_view word) {
   if (equals_nocase(word, "rcpt")) return Verb::rcpt;

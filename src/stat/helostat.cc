@@ -18,7 +18,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include "base/cmdline.h"
 #include "base/control.h"
+#include "base/io.h"
 #include "stat/gunzip.h"
 #include "stat/helostat_report.h"
 #include "base/linesplit.h"
@@ -28,8 +30,6 @@
 
 namespace {
 
-constexpr int kUsage = 100;
-constexpr int kTemporary = 111;
 constexpr std::size_t kMaxLine = 64 * 1024;
 constexpr std::size_t kChunk = 64 * 1024;  // fits the cache: faster than bigger reads
 const char kUsageLine[] =
@@ -49,17 +49,9 @@ void warn(const std::string& what) { std::fprintf(stderr, "helostat: warning: %s
 
 std::string why(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-bool parse_limit(const char* s, std::size_t& limit) {
-  char* end = nullptr;
-  errno = 0;
-  unsigned long v = std::strtoul(s, &end, 10);
-  if (end == s || *end || errno || *s == '-') return false;
-  limit = v;
-  return true;
-}
-
 bool parse_options(int argc, char** argv, Options& opt) {
   int c;
+  unsigned long n;
   bool some = false;
   ReportOptions& r = opt.report;
   opterr = 0;
@@ -67,7 +59,8 @@ bool parse_options(int argc, char** argv, Options& opt) {
     switch (c) {
       case 't': r.tab = true; break;
       case 'n':
-        if (!parse_limit(optarg, r.limit)) return false;
+        if (!parse_number(optarg, n)) return false;
+        r.limit = n;
         opt.limit_given = true;
         break;
       case 's': opt.since = optarg; break;
@@ -139,13 +132,6 @@ bool load_patterns(const char* dir, LogParser& parser, LogStats& stats) {
 
 bool gzip_magic(std::string_view head) {
   return head.size() >= 2 && head[0] == '\x1f' && head[1] == '\x8b';
-}
-
-ssize_t read_some(int fd, char* buf, std::size_t n) {
-  for (;;) {
-    ssize_t r = read(fd, buf, n);
-    if (r >= 0 || errno != EINTR) return r;
-  }
 }
 
 class Reader {
@@ -322,33 +308,22 @@ bool expand(const std::string& input, std::vector<std::string>& files) {
   return false;
 }
 
-bool write_all(const std::string& out) {
-  std::size_t off = 0;
-  while (off < out.size()) {
-    ssize_t w = write(1, out.data() + off, out.size() - off);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    off += static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
 int run(const Options& opt) {
   std::optional<UnixTime> since, until;
-  if (!window(opt, since, until)) return kUsage;
+  if (!window(opt, since, until)) return kExitUsage;
   LogParser parser;
   LogStats stats(since, until);
-  if (opt.control && !load_patterns(opt.control, parser, stats)) return kTemporary;
+  if (opt.control && !load_patterns(opt.control, parser, stats)) return kExitTemp;
   bool ok = true;
   std::vector<std::string> files;
   for (const auto& input : opt.inputs) ok = expand(input, files) && ok;
   Reader reader(parser, stats);
   for (const auto& f : files) ok = reader.read(f) && ok;
-  if (!write_all(render_report(stats, opt.report))) {
+  if (!write_all(1, render_report(stats, opt.report))) {
     std::fprintf(stderr, "helostat: fatal: unable to write output: %s\n", std::strerror(errno));
-    return kTemporary;
+    return kExitTemp;
   }
-  return ok ? 0 : kTemporary;
+  return ok ? 0 : kExitTemp;
 }
 
 }  // namespace
@@ -357,12 +332,12 @@ int main(int argc, char** argv) {
   Options opt;
   if (!parse_options(argc, argv, opt)) {
     std::fputs(kUsageLine, stderr);
-    return kUsage;
+    return kExitUsage;
   }
   try {
     return run(opt);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "helostat: fatal: %s\n", e.what());
   }
-  return kTemporary;
+  return kExitTemp;
 }

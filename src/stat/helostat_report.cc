@@ -4,18 +4,16 @@
 #include <string_view>
 #include <vector>
 
+#include "base/text.h"
+#include "stat/helostat_records.h"
+
 namespace {
 
 constexpr std::size_t kBarWidth = 20;
 constexpr std::size_t kNameWidth = 40;
-constexpr const char* kUnknown = "(unknown)";
 
 using NameRow = std::pair<const std::string*, const NameStats*>;
 using Basis = LogStats::Basis;
-
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
 
 std::string time_text(bool has, UnixTime t) { return has ? format_local(t) : "-"; }
 
@@ -123,7 +121,9 @@ std::vector<const RuleStats*> ordered_rules(const LogStats& stats) {
   return rows;
 }
 
-std::string name_text(const std::string& name, bool known) { return known ? name : kUnknown; }
+std::string name_text(const std::string& name, bool known) {
+  return known ? name : std::string(helostat_record::kUnknownName);
+}
 
 // A table keeps its width: a longer name is cut, with "..." (-t prints it whole).
 std::string shown(const std::string& name) {
@@ -146,27 +146,31 @@ std::string refused_by(const LogStats& stats, const NameStats& s, bool tab) {
 
 // --- tab-separated ---------------------------------------------------------------------
 
+// The start of a record of `type`: its name and a tab.
+std::string record(std::string_view type) { return std::string(type) + '\t'; }
+
 std::string tab_report(const LogStats& stats, const ReportOptions& opt) {
+  using namespace helostat_record;
   const LineCounts& c = stats.counts();
-  std::string out = "stats\t" + n(c.lines) + '\t' + n(c.events) + '\t' + n(c.malformed) + '\t' +
+  std::string out = record(kStats) + n(c.lines) + '\t' + n(c.events) + '\t' + n(c.malformed) + '\t' +
                     n(c.other) + '\t' + n(c.outside) + '\t' + time_text(c.has_time, c.first) +
                     '\t' + time_text(c.has_time, c.last) + '\n';
   if (opt.names)
     for (const auto& [name, s] : ranked_names(stats, opt.limit))
-      out += "helo\t" + n(stats.count(*s)) + '\t' + n(s->refused) + '\t' + *name + '\t' +
+      out += record(kHelo) + n(stats.count(*s)) + '\t' + n(s->refused) + '\t' + *name + '\t' +
              s->last_ip + refused_by(stats, *s, true) + '\n';
   if (opt.clients)
     for (const ClientStats* cl : recent_clients(stats, opt.limit))
-      out += "refused\t" + time_text(cl->has_time, cl->first) + '\t' +
+      out += record(kRefused) + time_text(cl->has_time, cl->first) + '\t' +
              time_text(cl->has_time, cl->last) + '\t' + cl->ip + '\t' +
              name_text(cl->name, cl->name_known) + '\t' + stats.rules()[cl->rule].rule + '\t' +
              n(cl->connections) + '\t' + n(cl->rcpts) + '\n';
   if (opt.rules) {
     for (const RuleStats* r : ordered_rules(stats))
-      out += "rule\t" + n(r->helos) + '\t' + n(r->clients) + '\t' + n(r->rcpts) + '\t' +
+      out += record(kRule) + n(r->helos) + '\t' + n(r->clients) + '\t' + n(r->rcpts) + '\t' +
              (r->line ? std::to_string(r->line) : "-") + '\t' + r->rule + '\n';
     for (const auto& [text, times] : stats.invalid_patterns())
-      out += "invalid\t" + n(times) + '\t' + text + '\n';
+      out += record(kInvalid) + n(times) + '\t' + text + '\n';
   }
   return out;
 }

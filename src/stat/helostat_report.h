@@ -1,15 +1,5 @@
 // helostat's reports, free of I/O: a table for a terminal (with a small bar chart) or
-// tab-separated records for scripts, from what LogStats counted.
-//
-// Tab-separated records, one a line, the first field naming the record (no field holds a
-// tab: helowrap writes control characters as '?'):
-//   stats    LINES COUNTED MALFORMED OTHER OUTSIDE FIRST LAST
-//   helo     COUNT REFUSED NAME LAST_IP [RULE CONNECTIONS]...
-//   refused  FIRST LAST IP NAME RULE CONNECTIONS RCPTS
-//   rule     HELOS CONNECTIONS RCPTS LINE RULE
-//   invalid  TIMES TEXT
-// Times are "YYYY-MM-DD HH:MM:SS" in local time, or "-"; LINE is the pattern's line in
-// control/badhelo, or "-"; NAME is "(unknown)" when the log does not name the HELO.
+// tab-separated records for scripts (helostat_records.h), from what LogStats counted.
 #pragma once
 #include <cstddef>
 #include <string>

@@ -5,28 +5,11 @@
 #include <cstdint>
 #include <cstring>
 
+#include "base/text.h"
+
 namespace {
 
 using Type = LogEvent::Type;
-
-// With a literal the length is a constant, and the compiler compares inline.
-template <std::size_t N>
-bool starts_with(std::string_view s, const char (&p)[N]) {
-  return s.size() >= N - 1 && std::memcmp(s.data(), p, N - 1) == 0;
-}
-
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
-
-template <std::size_t N>
-bool ends_with(std::string_view s, const char (&p)[N]) {
-  return s.size() >= N - 1 && std::memcmp(s.data() + s.size() - (N - 1), p, N - 1) == 0;
-}
-
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
-}
 
 // Whether s ends with a + b + c, without building the string.
 bool ends_with3(std::string_view s, std::string_view a, std::string_view b, std::string_view c) {

@@ -1,5 +1,6 @@
 #include "stat/logstats.h"
 
+#include "base/text.h"
 #include "check/logline.h"
 
 namespace {
@@ -7,10 +8,6 @@ namespace {
 using Type = LogEvent::Type;
 
 constexpr std::size_t kConnectionSlots = 1 << 16;  // a power of two
-
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
-}
 
 }  // namespace
 

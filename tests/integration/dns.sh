@@ -19,7 +19,10 @@
 # shellcheck disable=SC2016,SC2012,SC2054  # sh -c scripts in single quotes; ls of msg.PID.N; dnsmasq's comma lists
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 
-abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/integration/lib.sh
+. "$HERE/lib.sh"
+
 BUILD=$(abspath "${1:-build}")
 SAN=$(abspath "${2:-build/san}")
 QSIM=$BUILD/qmailsim
@@ -36,21 +39,17 @@ unset NOBADHELO LOGREGEX HELO_DNS_CHECK NOHELODNSCHECK RELAYCLIENT TCPREMOTEIP \
   QMAILSIM_EHLO_LAST QMAILSIM_RECORD QMAILSIM_MSGDIR QMAILSIM_DIE_AFTER
 export LC_ALL=C
 
-PASSED=0
-FAILED=0
-SANRE='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:|==[0-9]+==(ERROR|WARNING)'
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/helowrap-dns.XXXXXX") || exit 1
-BG_PIDS=()   # dnsmasq and the perl UDP servers
-SRV_PGS=()   # process groups of the SMTP servers
+BG_PIDS=()   # dnsmasq and the perl UDP servers; the SMTP servers are lib.sh's
 
-cleanup() {
+dns_cleanup() {
   local p
-  for p in "${SRV_PGS[@]}"; do [ -n "$p" ] && kill -TERM -- "-$p" 2>/dev/null; done
   for p in "${BG_PIDS[@]}"; do [ -n "$p" ] && kill -TERM "$p" 2>/dev/null; done
   for p in "${BG_PIDS[@]}"; do [ -n "$p" ] && wait "$p" 2>/dev/null; done
-  if [ -z "${KEEP_TMP:-}" ]; then rm -rf "$TMP"; else echo "# kept $TMP"; fi
+  [ -n "${KEEP_TMP:-}" ] && echo "# kept $TMP"
+  cleanup
 }
-trap cleanup EXIT
+trap dns_cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 # ucspi-tcp-ipv6's tcpserver binds ::1 and prints the port (-1); Debian's plain
@@ -61,39 +60,7 @@ else
   TCPSERVER6=perl
 fi
 
-# --- cases ---------------------------------------------------------------------
-begin() {
-  CASE=$1
-  CASE_FAIL=0
-  DIAG=()
-  SHOW=()
-}
-fail() {
-  CASE_FAIL=1
-  DIAG+=("$*")
-}
-show() { SHOW+=("$@"); }
-finish() {
-  local d f
-  if [ "$CASE_FAIL" = 0 ]; then
-    echo "ok - $CASE"
-    PASSED=$((PASSED + 1))
-  else
-    echo "not ok - $CASE"
-    for d in "${DIAG[@]}"; do printf '#   %s\n' "$d"; done
-    for f in "${SHOW[@]}"; do
-      [ -s "$f" ] || continue
-      printf '#   --- %s\n' "${f#"$TMP"/}"
-      head -c 3000 "$f" | cut -c1-200 | cat -v | head -n 30 | sed 's/^/#     /'
-    done
-    FAILED=$((FAILED + 1))
-  fi
-}
-
-# has FILE FIXEDTEXT / hasnt FILE FIXEDTEXT: a line of FILE contains the text
-has() { grep -aqF -- "$2" "$1" 2>/dev/null || fail "$(basename "$1") lacks: $2"; }
-hasnt() { ! grep -aqF -- "$2" "$1" 2>/dev/null || fail "$(basename "$1") has: $2"; }
-
+# --- cases (begin, fail, show, finish, san_clean, codes: lib.sh) -------------------
 # log lines of helowrap in FILE from IP, without the "helowrap: pid PID from IP " prefix
 log_of() {
   local ip=${3:-127.0.0.1}
@@ -102,17 +69,6 @@ log_of() {
 # haslog FILE TEXT [IP]: a log line that is exactly the prefix and TEXT
 haslog() { log_of "$1" "$2" "${3:-}" | grep -axqF -- "$2" || fail "no log line: $2"; }
 hasntlog() { ! log_of "$1" "$2" "${3:-}" | grep -aqF -- "$2" || fail "unexpected log line: $2"; }
-
-san_clean() {
-  local f
-  for f in "$@"; do
-    [ -f "$f" ] || continue
-    if grep -aEq "$SANRE" "$f"; then
-      fail "sanitizer report in ${f#"$TMP"/}:"
-      while IFS= read -r l; do DIAG+=("  $l"); done < <(grep -aE -A12 "$SANRE" "$f" | head -n 30)
-    fi
-  done
-}
 
 # command verbs (upper case) of the command lines in qmailsim's record FILE,
 # skipping message bodies (from a DATA line to the "." line)
@@ -403,7 +359,7 @@ expect_no_queries() {
 # stderr), REC (what qmailsim received) and MSGS (the messages it stored).
 N_CASE=0
 serve() {
-  local six=0 hwopt=() try port pidf pg job cmd
+  local six=0 hwopt=() pidf job cmd
   while :; do
     case $1 in
       -6) six=1; shift ;;
@@ -416,13 +372,14 @@ serve() {
   D=$TMP/case$N_CASE
   mkdir -p "$D/msg"
   LOG=$D/server.log
+  SRVLOG=$LOG  # for lib.sh's wait_sessions
   REC=$D/record
   MSGS=$D/msg
   cmd=(env "QMAILSIM_RECORD=$REC" "QMAILSIM_MSGDIR=$MSGS" NSCACHEIP=127.0.0.1
     "RES_OPTIONS=port:$DNSPORT" "$@" "$HW" -c "${CTLDIR:-$CTL}" "${hwopt[@]}" "$QSIM")
   CTLDIR=
   show "$LOG"
-  pidf=$D/server.pg
+  pidf=$D/server.pgid
   if [ "$six" = 1 ] && [ "$TCPSERVER6" = real ]; then
     # ucspi-tcp-ipv6's tcpserver: -1 prints the port it chose for port 0
     setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" \
@@ -446,62 +403,24 @@ serve() {
     PORT=$(cat "$D/port6" 2>/dev/null)
     HOST=::1
     SRVPG=$(cat "$pidf" 2>/dev/null)
-    SRV_PGS+=("$SRVPG")
+    if [ -n "$SRVPG" ]; then
+      SRV_JOBS+=("$job")
+      SRV_GROUPS+=("$SRVPG")
+    fi
     [ -n "$PORT" ] || { fail "cannot start the IPv6 server"; return 1; }
     return 0
   fi
   HOST=127.0.0.1
-  for try in $(seq 1 20); do
-    : "attempt $try"
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-    rm -f "$pidf"
-    : >"$LOG"
-    setsid sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" \
-      tcpserver -v -RHl0 127.0.0.1 "$port" "${cmd[@]}" </dev/null >/dev/null 2>>"$LOG" &
-    job=$!
-    pg=
-    for _ in $(seq 1 200); do
-      [ -z "$pg" ] && [ -s "$pidf" ] && pg=$(cat "$pidf")
-      if [ -n "$pg" ] && grep -aq 'tcpserver: status: ' "$LOG"; then
-        PORT=$port
-        SRVPG=$pg
-        SRV_PGS+=("$pg")
-        return 0
-      fi
-      grep -aq 'unable to bind' "$LOG" && break
-      kill -0 "$job" 2>/dev/null || break
-      sleep 0.05
-    done
-    [ -n "$pg" ] && kill -TERM -- "-$pg" 2>/dev/null
-    wait "$job" 2>/dev/null
-  done
+  srv_start "${D#"$TMP"/}/server" "${cmd[@]}" && return 0
   fail "cannot start tcpserver"
   return 1
 }
 
 # unserve: waits until every session has ended, stops the server, checks the log
 unserve() {
-  local started ended
-  for _ in $(seq 1 200); do
-    started=$(grep -ac 'tcpserver: pid ' "$LOG")
-    ended=$(grep -ac 'tcpserver: end ' "$LOG")
-    [ "$started" = "$ended" ] && break
-    sleep 0.05
-  done
-  [ "$started" = "$ended" ] || fail "a session did not end ($started started, $ended ended)"
-  if [ -n "$SRVPG" ]; then
-    kill -TERM -- "-$SRVPG" 2>/dev/null
-    for _ in $(seq 1 100); do
-      kill -0 -- "-$SRVPG" 2>/dev/null || break
-      sleep 0.05
-    done
-    kill -KILL -- "-$SRVPG" 2>/dev/null
-    local k
-    for k in "${!SRV_PGS[@]}"; do
-      [ "${SRV_PGS[$k]}" = "$SRVPG" ] && unset 'SRV_PGS[k]'
-    done
-  fi
-  SRVPG=
+  wait_sessions || fail "a session did not end ($(grep -ac 'tcpserver: pid ' "$LOG") started," \
+    "$(grep -ac 'tcpserver: end ' "$LOG") ended)"
+  srv_stop
   san_clean "$LOG"
 }
 
@@ -526,8 +445,7 @@ raw() {
   [ "$RAWRC" = 0 ] || fail "raw client exit $RAWRC: $(head -c 200 "$out.err")"
 }
 
-# final reply codes (3 digits) in a raw transcript
-codes() { tr -d '\r' <"$1" | grep -aE '^[0-9]{3}( |$)' | cut -c1-3 | tr '\n' ' ' | sed 's/ $//'; }
+# expect_codes OUT CODES: the final reply codes (lib.sh's codes) of a raw transcript
 expect_codes() {
   local got
   got=$(codes "$D/$1")

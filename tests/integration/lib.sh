@@ -1,4 +1,5 @@
-# Helpers for the helowrap integration tests (sourced by run.sh and demo.sh; bash).
+# Helpers for the helowrap integration tests (sourced by run.sh, dns.sh, faults.sh,
+# helostat.sh and demo.sh; bash).
 #
 # Servers: srv_start NAME [--multilog DIR] CMD... starts `tcpserver -v -RHl0
 # 127.0.0.1 PORT CMD...` in its own process group on a free random port and
@@ -20,6 +21,8 @@ SRV_JOBS=()
 PASSED=0
 FAILED=0
 SANRE='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|ThreadSanitizer|MemorySanitizer|runtime error:|==[0-9]+==(ERROR|WARNING)'
+
+abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
 
 mk_tmp() {
   TMP=$(mktemp -d "${TMPDIR:-/tmp}/helowrap-test.XXXXXX") || exit 1
@@ -282,7 +285,7 @@ san_clean() {
   for f in "$@"; do
     [ -f "$f" ] || continue
     if grep -aEq "$SANRE" "$f"; then
-      fail "sanitizer report in $(basename "$f"):"
+      fail "sanitizer report in ${f#"$TMP"/}:"
       while IFS= read -r l; do DIAG+=("  $l"); done < <(grep -aE -A12 "$SANRE" "$f" | head -n 30)
     fi
   done
@@ -298,7 +301,7 @@ finish() {
     for d in "${DIAG[@]}"; do printf '#   %s\n' "$d"; done
     for f in "${SHOW[@]}"; do
       [ -f "$f" ] || continue
-      printf '#   --- %s\n' "$(basename "$f")"
+      printf '#   --- %s\n' "${f#"$TMP"/}"
       head -c 4000 "$f" | cut -c1-200 | cat -v | head -n 40 | sed 's/^/#     /'
     done
     FAILED=$((FAILED + 1))

@@ -15,7 +15,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/integration/lib.sh
 . "$HERE/lib.sh"
 
-abspath() { case $1 in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
 BUILD=$(abspath "${1:-build}")
 SAN=$(abspath "${2:-build/san}")
 QSIM=$BUILD/qmailsim

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "helocheck/whatif.h"
 #include "stat/helostat_report.h"
 #include "base/linesplit.h"
 #include "stat/logscan.h"
@@ -397,6 +398,32 @@ BOOST_AUTO_TEST_CASE(dns_refusals_take_the_name_from_earlier_lines) {
   BOOST_TEST(refused[0].find("\t192.0.2.1\tnx.test\tA\t1\t2") != std::string::npos);
   BOOST_TEST(refused[1].find("\t192.0.2.2\t(unknown)\tB\t1\t1") != std::string::npos);
   BOOST_TEST(refused[2].find("\t192.0.2.3\t(unknown)\tnohelo\t1\t2") != std::string::npos);
+}
+
+// helostat -t's records, read back by helocheck -b (helostat_records.h): the names of the
+// helo and refused records, none from the others or from a refusal without a name.
+BOOST_AUTO_TEST_CASE(records_read_back_by_helocheck) {
+  Utc utc;
+  Feed f;
+  f << hw(kT0, 10, "192.0.2.1", "helo: <good.example> ok")
+    << hw(kT0 + 1, 12, "192.0.2.3", "helo: <bad.example> badhelo ^bad\\.")
+    << hw(kT0 + 1, 12, "192.0.2.3", "badhelo: <bad.example> at 192.0.2.3")
+    << hw(kT0 + 2, 21, "192.0.2.2", "blocked with: HELO/EHLO command must provide FQDN that "
+                                    "match your IP address. [192.0.2.2]")
+    << hw(kT0 + 3, 30, "192.0.2.5", "badhelo: invalid pattern on line 3 (Unmatched ( or \\(): (x");
+  std::string out = f.tab();
+  std::vector<std::string> read;
+  std::size_t records = 0;
+  for (std::size_t pos = 0, end; (end = out.find('\n', pos)) != std::string::npos; pos = end + 1) {
+    ++records;
+    if (auto e = parse_batch_line(out.substr(pos, end - pos)))
+      read.push_back(out.substr(pos, out.find('\t', pos) - pos) + " " + e->name + " " + e->ip);
+  }
+  BOOST_TEST(records == 9u);  // stats, 2 helo, 2 refused (one unnamed), 3 rule, 1 invalid
+  BOOST_TEST(read == (std::vector<std::string>{"helo bad.example 192.0.2.3",
+                                               "helo good.example 192.0.2.1",
+                                               "refused bad.example 192.0.2.3"}),
+             boost::test_tools::per_element());
 }
 
 // LOGHELO names the pattern even when the refusal line (no $LOGREGEX) does not.
