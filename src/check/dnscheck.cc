@@ -5,7 +5,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "check/logline.h"
+#include "check/log_words.h"
 
 DnsFlags DnsFlags::parse(std::string_view letters) {
   DnsFlags f;
@@ -93,12 +93,13 @@ Resolution resolution(const Lookup& a, const Lookup& aaaa, bool time_up) {
   return Resolution::tempfail;
 }
 
-constexpr const char* kMalformed = "malformed HELO/EHLO hostname";
-constexpr const char* kNotSolving = "invalid host name in HELO/EHLO command.";
-constexpr const char* kLocalhost = "localhost HELO/EHLO doesn't match IP";
-constexpr const char* kOurs = "HELO doesn't match IP";
-constexpr const char* kMismatch = "HELO/EHLO command must provide FQDN that match your IP address.";
-constexpr const char* kNoHelo = "no HELO/EHLO hostname has been sent.";
+namespace words = log_words;
+namespace message = log_words::message;
+namespace rule = log_words::rule;
+
+std::string refusal_reply(std::string_view message) {
+  return std::string("553 sorry, ").append(message).append(" (#5.7.1)");
+}
 
 // One decision in the making: the filters' log lines, the header, and the block if any.
 class Decision {
@@ -113,48 +114,46 @@ class Decision {
     if (ctx_.flags.L) log_.push_back(line);
   }
   void debug(const std::string& line) {
-    if (ctx_.flags.D) log_.push_back("debug: " + line);
+    if (ctx_.flags.D) log_.push_back(std::string(words::kDebug) + line);
   }
   void header(const std::string& text) {
     if (ctx_.flags.H) header_ = "X-Helo-Check: " + text;
   }
 
   // A filter failed: log it and block, unless P. True when the check ends here.
-  bool fail(const char* rule, const char* message, const std::string& line) {
-    info(line);
+  bool fail(std::string_view rule, std::string_view message, const words::DnsLine& line) {
+    info(this->line(line));
     if (ctx_.flags.P) return false;
-    verdict_ = Verdict::block(std::string("553 sorry, ") + message + " (#5.7.1)",
-                              {std::string("blocked with: ") + message + " [" + ip_ + "]"});
+    verdict_ = Verdict::block(refusal_reply(message), {words::blocked_with(message, ip_)});
     verdict_.rule = rule;
     return true;
   }
 
   Verdict tempfail() {
     bool refuse = ctx_.flags.T && !ctx_.flags.P;
-    info("HELO [" + name_ + "] DNS CHECK for IP [" + ip_ + "] temporary failed" +
-         (refuse ? "" : ", but let it go"));
+    info(line(refuse ? words::kTempfailLine : words::kLetGoLine));
     if (refuse)
-      verdict_ = Verdict::block("451 temporary failure checking HELO/EHLO host name (#4.4.3)",
-                                {"blocked with: temporary failure checking HELO/EHLO host "
-                                 "name [" + ip_ + "]"});
-    verdict_.rule = "tempfail";  // let go or not, $LOGHELO says why nothing was checked
+      verdict_ = Verdict::block(std::string("451 ").append(message::tempfail).append(" (#4.4.3)"),
+                                {words::blocked_with(message::tempfail, ip_)});
+    verdict_.rule = rule::tempfail;  // let go or not, $LOGHELO says why nothing was checked
     verdict_.undecided = !refuse;
     return finish();
   }
 
   void doesnt_solve(bool block) {
-    header("HELO [" + name_ + "] from [" + ip_ + "] doesn't solve");
-    std::string line = "HELO [" + name_ + "] from [" + ip_ + "] doesn't solve";
-    if (block) fail("A", kNotSolving, line); else info(line);
+    header(line(words::kNotSolvingLine));
+    if (block) fail(rule::A, message::not_solving, words::kNotSolvingLine);
+    else info(line(words::kNotSolvingLine));
   }
 
   void doesnt_match(bool block) {
-    header("HELO [" + name_ + "] doesn't match IP [" + ip_ + "]");
-    std::string line = "HELO [" + name_ + "] doesn't match IP [" + ip_ + "]";
-    if (block) fail("B", kMismatch, line); else info(line);
+    header(line(words::kMismatchLine));
+    if (block) fail(rule::B, message::mismatch, words::kMismatchLine);
+    else info(line(words::kMismatchLine));
   }
 
   bool blocked() const { return verdict_.is_block(); }
+  std::string line(const words::DnsLine& l) const { return words::dns_line(l, name_, ip_); }
 
   Verdict finish() {
     verdict_.header = header_;
@@ -180,12 +179,11 @@ std::optional<IpAddr> address_of(std::string_view name) {
 // N's comparison of one address the name stands for; loopback is only logged.
 bool address_is_ours(const DnsContext& ctx, Decision& d, const IpAddr& addr) {
   if (addr.is_loopback()) {
-    d.info("HELO [" + d.name() + "] resolves to loopback [" + addr.text() + "], let it go");
+    d.info(words::dns_line(words::kLoopbackLine, d.name(), addr.text()));
     return false;
   }
   if (!contains(ctx.local_addresses, addr)) return false;
-  return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                           "] is not a RELAYCLIENT");
+  return d.fail(rule::N, message::ours, words::kOursLine);
 }
 
 // N and B for a name that is an address: it is its own address, no DNS is asked. An
@@ -195,7 +193,7 @@ Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address
   const DnsFlags& f = ctx.flags;
   if (f.N && !ctx.relayclient) {
     if (literal && address.is_loopback()) {
-      if (d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+      if (d.fail(rule::N, message::localhost, words::kLocalhostLine))
         return d.finish();
     } else if (address_is_ours(ctx, d, address)) {
       return d.finish();
@@ -210,10 +208,9 @@ Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address
 // N's comparison of the name itself; true when the check ends here.
 bool name_is_ours(const DnsContext& ctx, Decision& d, const std::string& key) {
   if (key == "localhost" || key == "localhost.localdomain")
-    return d.fail("N", kLocalhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]");
+    return d.fail(rule::N, message::localhost, words::kLocalhostLine);
   if (contains(ctx.local_names, key))
-    return d.fail("N", kOurs, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                             "] is not a RELAYCLIENT");
+    return d.fail(rule::N, message::ours, words::kOursLine);
   return false;
 }
 
@@ -260,7 +257,7 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
     // A bare address is malformed here, as to helodnscheck's regular expression.
     bool ok = address_literal(name) || valid_hostname(name);
     d.debug(std::string("G: ") + (ok ? "valid syntax" : "malformed"));
-    if (!ok && d.fail("G", kMalformed, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+    if (!ok && d.fail(rule::G, message::malformed, words::kMalformedLine))
       return d.finish();
   }
   if (auto address = address_of(name))
@@ -317,7 +314,7 @@ Verdict dns_no_helo_verdict(const DnsContext& ctx) {
   if (ctx.flags.P) return Verdict::pass();
   std::string ip = printable(ctx.client_text);
   std::vector<std::string> log;
-  if (ctx.flags.L) log.push_back("No HELO sent from [" + ip + "]");
-  log.push_back(std::string("blocked with: ") + kNoHelo + " [" + ip + "]");
-  return Verdict::block(std::string("553 sorry, ") + kNoHelo + " (#5.7.1)", std::move(log));
+  if (ctx.flags.L) log.push_back(words::no_helo(ip));
+  log.push_back(words::blocked_with(message::no_helo, ip));
+  return Verdict::block(refusal_reply(message::no_helo), std::move(log));
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "check/logline.h"
+#include "check/log_words.h"
 
 namespace {
 

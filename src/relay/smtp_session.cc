@@ -211,21 +211,21 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
   helo_shown_ = printable(name.substr(0, complete ? kLoggedNameLimit : 64));
   badhelo_verdict_ = Verdict::pass();
   if (config_.badhelo) {
-    std::string at = " at " + config_.log.ip();
+    const std::string& ip = config_.log.ip();
     if (!complete) {  // no host name is that long; judging a truncated one could let it by
-      std::string why = "longer than " + std::to_string(kLineLimit) + " bytes";
       badhelo_verdict_ = Verdict::block(
-          kBadHeloReply, {"badhelo: <" + helo_shown_ + "...>" + at + " HELO " + why});
-      badhelo_verdict_.rule = "badhelo (" + why + ")";
+          kBadHeloReply, {log_words::badhelo_too_long(helo_shown_, ip, kLineLimit)});
+      badhelo_verdict_.rule = log_words::badhelo_too_long_rule(kLineLimit);
     } else {
       std::vector<std::string> invalid;
       auto match = config_.badhelo->match(name, invalid);
       for (auto& event : invalid) log(std::move(event));
       if (match) {
-        std::string event = "badhelo: <" + helo_shown_ + ">" + at;
-        if (config_.log_regex) event += " matches pattern: " + printable(match->pattern);
-        badhelo_verdict_ = Verdict::block(kBadHeloReply, {std::move(event)});
-        badhelo_verdict_.rule = "badhelo " + printable(match->pattern);
+        badhelo_verdict_ = Verdict::block(
+            kBadHeloReply, {config_.log_regex
+                                ? log_words::badhelo_refusal(helo_shown_, ip, match->pattern)
+                                : log_words::badhelo_refusal(helo_shown_, ip)});
+        badhelo_verdict_.rule = log_words::badhelo_rule(match->pattern);
       }
     }
   }
@@ -242,9 +242,10 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
 // $LOGHELO: "helo: <NAME> VERDICT", once per HELO, when its verdict is known.
 void SmtpSession::log_helo(const Verdict& verdict) {
   if (!config_.log_helo) return;
-  std::string rule = verdict.rule;
-  if (rule.empty()) rule = trusted_ || config_.relay_trusted ? "trusted" : "ok";
-  log("helo: <" + helo_shown_ + "> " + rule);
+  std::string_view rule = verdict.rule;
+  if (rule.empty()) rule = trusted_ || config_.relay_trusted ? log_words::rule::trusted
+                                                            : log_words::rule::ok;
+  log(log_words::helo(helo_shown_, rule));
 }
 
 const Verdict& SmtpSession::rcpt_verdict() const {
@@ -359,7 +360,7 @@ void SmtpSession::end_session_bare_lf(std::size_t forwarded) {
   mode_ = Mode::ended;
   to_client_.append(kBareLf);
   to_client_.append(kCrLf);
-  log("bare LF in message: 451 and disconnect");
+  log(std::string(log_words::kBareLfEvent));
 }
 
 // ---------------------------------------------------------------- server → client

@@ -11,7 +11,7 @@
 
 #include "check/badhelo.h"
 #include "base/bytequeue.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "check/verdict.h"
 
 struct SessionConfig {
