@@ -28,6 +28,12 @@ f=$(sed -n 's/^ *\([0-9]*\) test cases\{0,1\} out of [0-9]* failed.*/\1/p' "$out
 printf '%s passed, %s failed\n' "${p:-0}" "${f:-0}" >"$out"
 count "$status" "unit tests"
 
+echo "== the house plan: tests/layout.sh"
+sh tests/layout.sh "$B" >"$out" 2>&1
+status=$?
+cat "$out"
+count "$status" "layout"
+
 if [ -x "$S/fuzz_replay" ]; then
   echo "== fuzz corpus replay"
   ASAN_OPTIONS=detect_leaks=1 "$S/fuzz_replay" tests/fuzz/corpus tests/fuzz/regressions >"$out" 2>&1

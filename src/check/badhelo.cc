@@ -99,3 +99,11 @@ std::optional<BadHelo::Match> BadHelo::match(std::string_view name,
   }
   return std::nullopt;
 }
+
+Verdict badhelo_verdict(BadHelo& badhelo, std::string_view name, bool whole, std::size_t limit,
+                        std::vector<std::string>& diagnostics) {
+  if (!whole) return Verdict::block(Verdict::Rule::badhelo_length, std::to_string(limit));
+  auto match = badhelo.match(name, diagnostics);
+  if (!match) return Verdict::pass();
+  return Verdict::block(Verdict::Rule::badhelo, std::move(match->pattern));
+}

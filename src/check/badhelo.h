@@ -8,6 +8,7 @@
 
 #include "base/control.h"
 #include "check/regex_literal.h"
+#include "check/verdict.h"
 
 class BadHelo {
  public:
@@ -54,3 +55,9 @@ class BadHelo {
 
 // The diagnostic for a line glibc rejects: "badhelo: invalid pattern on line N (REASON): TEXT".
 std::string badhelo_invalid(int line, std::string_view text, int error);
+
+// The badhelo verdict on a HELO name (SPEC §4): a block naming the first matching pattern,
+// or a pass. A name cut at `limit` bytes (`whole` false) is refused unread: no host name is
+// that long, and judging the part read could let it by. Diagnostics as for match().
+Verdict badhelo_verdict(BadHelo& badhelo, std::string_view name, bool whole, std::size_t limit,
+                        std::vector<std::string>& diagnostics);

@@ -93,15 +93,10 @@ Resolution resolution(const Lookup& a, const Lookup& aaaa, bool time_up) {
   return Resolution::tempfail;
 }
 
+using Rule = Verdict::Rule;
 namespace words = log_words;
-namespace message = log_words::message;
-namespace rule = log_words::rule;
 
-std::string refusal_reply(std::string_view message) {
-  return std::string("553 sorry, ").append(message).append(" (#5.7.1)");
-}
-
-// One decision in the making: the filters' log lines, the header, and the block if any.
+// One decision in the making: the filters' log lines, the finding and the block if any.
 class Decision {
  public:
   Decision(const DnsContext& ctx, std::string_view name)
@@ -116,56 +111,47 @@ class Decision {
   void debug(const std::string& line) {
     if (ctx_.flags.D) log_.push_back(std::string(words::kDebug) + line);
   }
-  void header(const std::string& text) {
-    if (ctx_.flags.H) header_ = "X-Helo-Check: " + text;
-  }
 
   // A filter failed: log it and block, unless P. True when the check ends here.
-  bool fail(std::string_view rule, std::string_view message, const words::DnsLine& line) {
+  bool fail(Rule rule, const words::DnsLine& line) {
     info(this->line(line));
     if (ctx_.flags.P) return false;
-    verdict_ = Verdict::block(refusal_reply(message), {words::blocked_with(message, ip_)});
-    verdict_.rule = rule;
+    verdict_ = Verdict::block(rule);
     return true;
   }
 
-  Verdict tempfail() {
+  DnsDecision tempfail() {
     bool refuse = ctx_.flags.T && !ctx_.flags.P;
     info(line(refuse ? words::kTempfailLine : words::kLetGoLine));
-    if (refuse)
-      verdict_ = Verdict::block(std::string("451 ").append(message::tempfail).append(" (#4.4.3)"),
-                                {words::blocked_with(message::tempfail, ip_)});
-    verdict_.rule = rule::tempfail;  // let go or not, $LOGHELO says why nothing was checked
-    verdict_.undecided = !refuse;
+    // let go or not, $LOGHELO says why nothing was checked
+    verdict_ = refuse ? Verdict::block(Rule::tempfail) : Verdict::let_go(Rule::tempfail);
     return finish();
   }
 
   void doesnt_solve(bool block) {
-    header(line(words::kNotSolvingLine));
-    if (block) fail(rule::A, message::not_solving, words::kNotSolvingLine);
+    verdict_.finding = Verdict::Finding::doesnt_solve;
+    if (block) fail(Rule::A, words::kNotSolvingLine);
     else info(line(words::kNotSolvingLine));
   }
 
   void doesnt_match(bool block) {
-    header(line(words::kMismatchLine));
-    if (block) fail(rule::B, message::mismatch, words::kMismatchLine);
+    verdict_.finding = Verdict::Finding::doesnt_match;
+    if (block) fail(Rule::B, words::kMismatchLine);
     else info(line(words::kMismatchLine));
   }
 
   bool blocked() const { return verdict_.is_block(); }
   std::string line(const words::DnsLine& l) const { return words::dns_line(l, name_, ip_); }
 
-  Verdict finish() {
-    verdict_.header = header_;
-    verdict_.decision_log = std::move(log_);
-    return std::move(verdict_);
+  DnsDecision finish() {
+    if (!ctx_.flags.H) verdict_.finding = Verdict::Finding::none;
+    return {std::move(verdict_), std::move(log_)};
   }
 
  private:
   const DnsContext& ctx_;
   std::string name_, ip_;
   std::vector<std::string> log_;
-  std::string header_;
   Verdict verdict_ = Verdict::pass();
 };
 
@@ -183,17 +169,17 @@ bool address_is_ours(const DnsContext& ctx, Decision& d, const IpAddr& addr) {
     return false;
   }
   if (!contains(ctx.local_addresses, addr)) return false;
-  return d.fail(rule::N, message::ours, words::kOursLine);
+  return d.fail(Rule::N_ours, words::kOursLine);
 }
 
 // N and B for a name that is an address: it is its own address, no DNS is asked. An
 // address literal of loopback is refused (SPEC §9); a bare one counts as a name that
 // resolves to loopback, as helodnscheck's gethostbyname() makes it: logged, let go.
-Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address, bool literal) {
+DnsDecision decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address, bool literal) {
   const DnsFlags& f = ctx.flags;
   if (f.N && !ctx.relayclient) {
     if (literal && address.is_loopback()) {
-      if (d.fail(rule::N, message::localhost, words::kLocalhostLine))
+      if (d.fail(Rule::N_localhost, words::kLocalhostLine))
         return d.finish();
     } else if (address_is_ours(ctx, d, address)) {
       return d.finish();
@@ -208,9 +194,9 @@ Verdict decide_address(const DnsContext& ctx, Decision& d, const IpAddr& address
 // N's comparison of the name itself; true when the check ends here.
 bool name_is_ours(const DnsContext& ctx, Decision& d, const std::string& key) {
   if (key == "localhost" || key == "localhost.localdomain")
-    return d.fail(rule::N, message::localhost, words::kLocalhostLine);
+    return d.fail(Rule::N_localhost, words::kLocalhostLine);
   if (contains(ctx.local_names, key))
-    return d.fail(rule::N, message::ours, words::kOursLine);
+    return d.fail(Rule::N_ours, words::kOursLine);
   return false;
 }
 
@@ -248,7 +234,7 @@ bool dns_needs_lookup(const DnsContext& ctx, std::string_view name) {
   return f.A || f.B || f.L || f.H || (f.N && !ctx.relayclient);
 }
 
-Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a,
+DnsDecision dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a,
                    const Lookup& aaaa, bool time_up) {
   const DnsFlags& f = ctx.flags;
   Decision d(ctx, name);
@@ -257,7 +243,7 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
     // A bare address is malformed here, as to helodnscheck's regular expression.
     bool ok = address_literal(name) || valid_hostname(name);
     d.debug(std::string("G: ") + (ok ? "valid syntax" : "malformed"));
-    if (!ok && d.fail(rule::G, message::malformed, words::kMalformedLine))
+    if (!ok && d.fail(Rule::G, words::kMalformedLine))
       return d.finish();
   }
   if (auto address = address_of(name))
@@ -271,7 +257,7 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
       for (const IpAddr& addr : l->addresses) d.debug("address " + addr.text());
   }
   if (f.A) {
-    if (r == Resolution::pending) return Verdict::pending();
+    if (r == Resolution::pending) return {Verdict::pending(), {}};
     if (r == Resolution::not_found) {
       d.doesnt_solve(true);
       if (d.blocked()) return d.finish();
@@ -281,14 +267,14 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
   // itself needs no DNS: a client calling itself by our name is refused all the same.
   if (f.N && !ctx.relayclient) {
     if (name_is_ours(ctx, d, comparable(name))) return d.finish();
-    if (r == Resolution::pending) return Verdict::pending();
+    if (r == Resolution::pending) return {Verdict::pending(), {}};
     if (r == Resolution::tempfail) return d.tempfail();
     if (resolves_to_ours(ctx, d, a, aaaa)) return d.finish();
     d.debug("N: not ours");
   }
   if (f.A && r == Resolution::tempfail) return d.tempfail();
   if (!(f.B || f.L || f.H)) return d.finish();
-  if (r == Resolution::pending) return Verdict::pending();
+  if (r == Resolution::pending) return {Verdict::pending(), {}};
   if (r == Resolution::tempfail) return d.tempfail();
   if (r == Resolution::not_found) {
     if (!f.A) d.doesnt_solve(false);  // with A (and P) it was said already
@@ -311,10 +297,5 @@ Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a
 }
 
 Verdict dns_no_helo_verdict(const DnsContext& ctx) {
-  if (ctx.flags.P) return Verdict::pass();
-  std::string ip = printable(ctx.client_text);
-  std::vector<std::string> log;
-  if (ctx.flags.L) log.push_back(words::no_helo(ip));
-  log.push_back(words::blocked_with(message::no_helo, ip));
-  return Verdict::block(refusal_reply(message::no_helo), std::move(log));
+  return ctx.flags.P ? Verdict::pass() : Verdict::block(Rule::no_helo);
 }

@@ -46,9 +46,21 @@ struct Lookup {
 // H, and never for an address literal or a bare address).
 bool dns_needs_lookup(const DnsContext& ctx, std::string_view name);
 
+// The DNS checks of one HELO name: asked for with a request, answered with a decision.
+struct DnsRequest {
+  unsigned generation;  // which HELO of the session
+  std::string name;
+};
+
+// A verdict, and the lines the filters log once when it is reached (L, D).
+struct DnsDecision {
+  Verdict verdict;
+  std::vector<std::string> log;
+};
+
 // The verdict on `name` from what is known: pending while an answer that a filter needs
-// is missing and time is not up. A final verdict carries its log lines in decision_log.
-Verdict dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a,
+// is missing and time is not up.
+DnsDecision dns_decide(const DnsContext& ctx, std::string_view name, const Lookup& a,
                    const Lookup& aaaa, bool time_up);
 
 // The verdict for a RCPT that comes before any HELO/EHLO.

@@ -33,8 +33,8 @@ std::string badhelo_rule(std::string_view pattern) {
   return join({rule::kBadhelo, printable(pattern)});
 }
 
-std::string badhelo_too_long_rule(std::size_t limit) {
-  return join({rule::kLonger, std::to_string(limit), rule::kLongerEnd});
+std::string badhelo_too_long_rule(std::string_view limit) {
+  return join({rule::kLonger, limit, rule::kLongerEnd});
 }
 
 std::string helo(std::string_view name, std::string_view rule) {
@@ -49,9 +49,8 @@ std::string badhelo_refusal(std::string_view name, std::string_view ip, std::str
   return join({kRefusal, printable(name), kAt, printable(ip), kMatches, printable(pattern)});
 }
 
-std::string badhelo_too_long(std::string_view start, std::string_view ip, std::size_t limit) {
-  return join({kRefusal, printable(start), kCut, kAt, printable(ip), kLongerThan,
-               std::to_string(limit), kBytes});
+std::string badhelo_too_long(std::string_view start, std::string_view ip, std::string_view limit) {
+  return join({kRefusal, printable(start), kCut, kAt, printable(ip), kLongerThan, limit, kBytes});
 }
 
 std::string invalid_pattern(int line, std::string_view reason, std::string_view text) {

@@ -1,8 +1,8 @@
 // Every line helowrap logs on stderr (SPEC §4.6, §5.3, §5.5, §7): its fixed words, the
-// formatter each writer uses (session, DNS decision, badhelo), and the tables helostat's
-// parser (stat/logscan.cc) reads them back with. Rewording a line here rewords both sides.
+// formatter each writer uses (the session, verdict_text, dnscheck, badhelo), and the tables
+// helostat's parser (stat/logscan.cc) reads them back with. Rewording a line here rewords
+// both sides; tests/unit/log_words_test.cc checks that they still meet.
 #pragma once
-#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -38,7 +38,7 @@ constexpr std::string_view kVerdicts[] = {ok, trusted, tempfail, G, A, N, B};
 }  // namespace rule
 
 std::string badhelo_rule(std::string_view pattern);  // "badhelo PATTERN"
-std::string badhelo_too_long_rule(std::size_t limit);  // "badhelo (longer than N bytes)"
+std::string badhelo_too_long_rule(std::string_view limit);  // "badhelo (longer than N bytes)"
 
 // $LOGHELO: "helo: <NAME> RULE".
 constexpr std::string_view kHelo = "helo: <", kHeloEnd = "> ";
@@ -51,7 +51,7 @@ constexpr std::string_view kRefusal = "badhelo: <", kAt = "> at ",
                            kLongerThan = " HELO longer than ", kBytes = " bytes";
 std::string badhelo_refusal(std::string_view name, std::string_view ip);
 std::string badhelo_refusal(std::string_view name, std::string_view ip, std::string_view pattern);
-std::string badhelo_too_long(std::string_view start, std::string_view ip, std::size_t limit);
+std::string badhelo_too_long(std::string_view start, std::string_view ip, std::string_view limit);
 
 // control/badhelo's diagnostics: "badhelo: invalid pattern on line N (REASON): TEXT" and
 // "badhelo: pattern on line N gave up (WHY), counted as matching: TEXT".

@@ -145,7 +145,7 @@ int check(const Options& opt) {
   }
   SmtpSession session(session_config(policy, log));
   std::string why;
-  auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), session, why);
+  auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), why);
   if (policy.dns && !dns) {
     std::cerr << "helocheck: fatal: DNS: " << why << '\n';
     return kTemporary;
@@ -156,10 +156,7 @@ int check(const Options& opt) {
   std::size_t expected = 1 + (opt.name ? 1 : 0) + 2;
   session.from_client(client);
   while (replies_received(session) < expected) {
-    if (dns) {
-      while (auto request = session.take_dns_request()) dns->start(*request);
-      dns->tick();
-    }
+    if (dns) exchange_dns(session, *dns);
     answer_as_server(session);
     if (replies_received(session) >= expected) break;
     pollfd p{dns ? dns->fd() : -1, POLLIN, 0};

@@ -42,8 +42,7 @@ std::vector<IpAddr> records_of(const unsigned char* packet, int length) {
 }  // namespace
 
 std::unique_ptr<UdnsDriver> UdnsDriver::create(DnsContext context, unsigned timeout_seconds,
-                                               const char* dnscache_ip, Deliver deliver,
-                                               std::string& error) {
+                                               const char* dnscache_ip, std::string& error) {
   if (dns_init(nullptr, 0) < 0) {
     error = "unable to initialise the resolver";
     return nullptr;
@@ -70,13 +69,11 @@ std::unique_ptr<UdnsDriver> UdnsDriver::create(DnsContext context, unsigned time
   // then fails, so that an address found in a truncated answer is found.
   dns_set_dbgfn(ctx, &UdnsDriver::on_reply);
   return std::unique_ptr<UdnsDriver>(
-      new UdnsDriver(ctx, std::move(context), timeout_seconds, std::move(deliver)));
+      new UdnsDriver(ctx, std::move(context), timeout_seconds));
 }
 
-UdnsDriver::UdnsDriver(dns_ctx* ctx, DnsContext context, unsigned timeout_seconds,
-                       Deliver deliver)
-    : ctx_(ctx), context_(std::move(context)), timeout_(timeout_seconds),
-      deliver_(std::move(deliver)) {}
+UdnsDriver::UdnsDriver(dns_ctx* ctx, DnsContext context, unsigned timeout_seconds)
+    : ctx_(ctx), context_(std::move(context)), timeout_(timeout_seconds) {}
 
 UdnsDriver::~UdnsDriver() {
   cancel();
@@ -147,6 +144,7 @@ void UdnsDriver::on_aaaa(dns_ctx* ctx, dns_rr_a6* result, void* data) {
 
 void UdnsDriver::start(const DnsRequest& request) {
   cancel();
+  result_.reset();
   current_ = request;
   a_ = aaaa_ = cut_a_ = cut_aaaa_ = Lookup{};
   time_up_ = false;
@@ -181,12 +179,17 @@ void UdnsDriver::cancel() {
 
 void UdnsDriver::evaluate() {
   if (!current_) return;
-  Verdict v = dns_decide(context_, current_->name, a_, aaaa_, time_up_);
-  if (v.is_pending()) return;
+  DnsDecision decision = dns_decide(context_, current_->name, a_, aaaa_, time_up_);
+  if (decision.verdict.is_pending()) return;
   cancel();
-  unsigned generation = current_->generation;
+  result_ = DnsResult{current_->generation, std::move(decision)};
   current_.reset();
-  deliver_(generation, std::move(v));
+}
+
+std::optional<DnsResult> UdnsDriver::take_result() {
+  auto result = std::move(result_);
+  result_.reset();
+  return result;
 }
 
 int UdnsDriver::fd() const {

@@ -1,7 +1,6 @@
 // The DNS checks' questions, asked with udns: A and AAAA in parallel, never blocking.
 #pragma once
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,13 +14,10 @@ struct sockaddr;
 
 class UdnsDriver : public DnsDriver {
  public:
-  using Deliver = std::function<void(unsigned generation, Verdict)>;
-
   // Nameservers from /etc/resolv.conf and udns's $NSCACHEIP, $NAMESERVERS, $RES_OPTIONS;
   // `dnscache_ip` ($DNSCACHEIP), when set, replaces them. Null (and `error`) on failure.
   static std::unique_ptr<UdnsDriver> create(DnsContext context, unsigned timeout_seconds,
-                                            const char* dnscache_ip, Deliver deliver,
-                                            std::string& error);
+                                            const char* dnscache_ip, std::string& error);
   ~UdnsDriver() override;
   UdnsDriver(const UdnsDriver&) = delete;
   UdnsDriver& operator=(const UdnsDriver&) = delete;
@@ -31,10 +27,11 @@ class UdnsDriver : public DnsDriver {
   int timeout_ms() override;  // no side effects: tick() does the work
   void readable() override;
   void tick() override;
+  std::optional<DnsResult> take_result() override;
 
  private:
   using Clock = std::chrono::steady_clock;
-  UdnsDriver(dns_ctx* ctx, DnsContext context, unsigned timeout_seconds, Deliver deliver);
+  UdnsDriver(dns_ctx* ctx, DnsContext context, unsigned timeout_seconds);
   static void on_a(dns_ctx* ctx, struct dns_rr_a4* result, void* data);
   static void on_aaaa(dns_ctx* ctx, struct dns_rr_a6* result, void* data);
   static void on_reply(int code, const sockaddr* from, unsigned fromlen,
@@ -50,8 +47,8 @@ class UdnsDriver : public DnsDriver {
   bool open_ = false;
   DnsContext context_;
   std::chrono::seconds timeout_;
-  Deliver deliver_;
   std::optional<DnsRequest> current_;
+  std::optional<DnsResult> result_;  // reached, not yet taken
   Lookup a_, aaaa_;
   Lookup cut_a_, cut_aaaa_;  // what truncated replies to the queries held
   dns_query* query_a_ = nullptr;

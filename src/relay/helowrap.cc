@@ -80,7 +80,7 @@ int run_watched(char** prog, const Options& opt, const Policy& policy, const Log
   relay_options.write_timeout = server_write_timeout(opt, log);
   SmtpSession session(session_config(policy, log));
   std::string error;
-  auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), session, error);
+  auto dns = dns_driver(policy, opt.timeout, std::getenv("DNSCACHEIP"), error);
   if (policy.dns && !dns) temporary_failure(log, "DNS: " + error);
   relay_options.dns = dns.get();
   int to_child[2], from_child[2];

@@ -119,10 +119,7 @@ int Relay::run() {
 // Hands the DNS results to the session, closes the server's input when due; true when the
 // session is over.
 bool Relay::done() {
-  if (options_.dns) {  // before the poll set is built: these may hand the session a verdict
-    while (auto request = session_.take_dns_request()) options_.dns->start(*request);
-    options_.dns->tick();
-  }
+  if (options_.dns) exchange_dns(session_, *options_.dns);  // may hand the session a verdict
   write_log(session_.take_log());
 
   if (!client_out_) session_.sent_to_client(session_.to_client().size());  // discard

@@ -11,16 +11,13 @@ SessionConfig session_config(const Policy& policy, const LogPrefix& log) {
     config.dns_checks = true;
     config.hold_data_for_header = policy.dns->flags.H;
     config.no_helo = dns_no_helo_verdict(*policy.dns);
+    config.log_no_helo = policy.dns->flags.L;
   }
   return config;
 }
 
 std::unique_ptr<UdnsDriver> dns_driver(const Policy& policy, unsigned timeout_seconds,
-                                       const char* dnscache_ip, SmtpSession& session,
-                                       std::string& error) {
+                                       const char* dnscache_ip, std::string& error) {
   if (!policy.dns) return nullptr;
-  return UdnsDriver::create(
-      *policy.dns, timeout_seconds, dnscache_ip,
-      [&session](unsigned generation, Verdict v) { session.dns_verdict(generation, std::move(v)); },
-      error);
+  return UdnsDriver::create(*policy.dns, timeout_seconds, dnscache_ip, error);
 }

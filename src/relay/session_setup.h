@@ -10,8 +10,7 @@
 
 SessionConfig session_config(const Policy& policy, const LogPrefix& log);
 
-// The DNS driver for `session`, or null when the DNS checks are off. On failure `error`
+// The DNS driver for a connection, or null when the DNS checks are off. On failure `error`
 // says why (and null is returned too).
 std::unique_ptr<UdnsDriver> dns_driver(const Policy& policy, unsigned timeout_seconds,
-                                       const char* dnscache_ip, SmtpSession& session,
-                                       std::string& error);
+                                       const char* dnscache_ip, std::string& error);

@@ -2,13 +2,14 @@
 
 #include <cstring>
 
+#include "check/badhelo.h"
+#include "check/verdict_text.h"
 #include "relay/ehlo_filter.h"
 #include "relay/smtp_line.h"
 
 namespace {
 
 constexpr std::string_view kCrLf = "\r\n";
-constexpr const char* kBadHeloReply = "553 sorry, your HELO host name has been denied (#5.7.1)";
 constexpr const char* kStartTlsRefused = "454 TLS not available due to local problem (#4.3.0)";
 constexpr const char* kBareLf = "451 See https://cr.yp.to/docs/smtplf.html.";
 constexpr const char* kLineTooLong = "500 sorry, line too long (#5.5.2)";
@@ -80,17 +81,9 @@ void SmtpSession::process_client() {
   }
 }
 
-bool SmtpSession::skip_client_tail() {
-  std::string_view in = from_client_.view();
-  std::size_t lf = in.find('\n');
-  from_client_.consume(lf == std::string_view::npos ? in.size() : lf + 1);
-  if (lf != std::string_view::npos) skipping_client_tail_ = false;
-  return true;
-}
-
-// The next line of the client's input: complete (with its LF) when it is at most kLineLimit
-// bytes long before its LF; otherwise its first kLineLimit bytes, once more are there. The
-// split does not depend on how the bytes were read, so neither does any decision.
+// The next line of either side's input: complete (with its LF) when it is at most
+// kLineLimit bytes long before its LF; otherwise its first kLineLimit bytes, once more are
+// there. The split does not depend on how the bytes were read, so neither does any decision.
 static std::optional<std::pair<std::string_view, bool>> next_line(const ByteQueue& in) {
   std::string_view v = in.view();
   std::size_t lf = v.substr(0, SmtpSession::kLineLimit + 1).find('\n');
@@ -98,6 +91,22 @@ static std::optional<std::pair<std::string_view, bool>> next_line(const ByteQueu
   if (v.size() > SmtpSession::kLineLimit)
     return std::make_pair(v.substr(0, SmtpSession::kLineLimit), false);
   return std::nullopt;
+}
+
+// The rest of a line cut by next_line(), as far as it has come: its bytes, and whether its
+// LF (the last of them) is there.
+static std::pair<std::string_view, bool> line_tail(const ByteQueue& in) {
+  std::string_view v = in.view();
+  std::size_t lf = v.find('\n');
+  if (lf == std::string_view::npos) return {v, false};
+  return {v.substr(0, lf + 1), true};
+}
+
+bool SmtpSession::skip_client_tail() {
+  auto [tail, ended] = line_tail(from_client_);
+  from_client_.consume(tail.size());
+  if (ended) skipping_client_tail_ = false;
+  return true;
 }
 
 bool SmtpSession::step_command() {
@@ -156,7 +165,7 @@ bool SmtpSession::handle_command(std::string_view raw, bool complete) {
       const Verdict& v = rcpt_verdict();
       if (v.is_pending()) return false;
       // Inside TLS helowrap sees nothing: only a client already judged good may go there.
-      if (v.is_block() || v.undecided || !helo_seen_) {  // in clear text it can be refused
+      if (v.is_block() || v.undecided() || !helo_seen_) {  // in clear text it can be refused
         answer_line(raw.size(), true, kStartTlsRefused);
         return true;
       }
@@ -199,8 +208,9 @@ void SmtpSession::answer_line(std::size_t line_size, bool complete, const std::s
 }
 
 void SmtpSession::refuse_rcpt(const Verdict& verdict, std::size_t line_size, bool complete) {
-  replace_line(line_size, complete, verdict.reply);
-  for (const auto& event : verdict.rcpt_log) log(event);
+  replace_line(line_size, complete, refusal_reply(verdict));
+  VerdictScene scene{helo_shown_, config_.log.ip(), config_.log_regex, config_.log_no_helo};
+  for (auto& event : refusal_log(verdict, scene)) log(std::move(event));
 }
 
 void SmtpSession::note_helo(std::string_view name, bool complete) {
@@ -209,25 +219,12 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
   // No host name is longer than 253 bytes; a longer one is logged by its start, so that a
   // refused RCPT costs a short log line whatever the client sent (SPEC 3.9).
   helo_shown_ = printable(name.substr(0, complete ? kLoggedNameLimit : 64));
+  if (config_.hold_data_for_header) helo_judged_ = printable(name);  // for H's header
   badhelo_verdict_ = Verdict::pass();
   if (config_.badhelo) {
-    const std::string& ip = config_.log.ip();
-    if (!complete) {  // no host name is that long; judging a truncated one could let it by
-      badhelo_verdict_ = Verdict::block(
-          kBadHeloReply, {log_words::badhelo_too_long(helo_shown_, ip, kLineLimit)});
-      badhelo_verdict_.rule = log_words::badhelo_too_long_rule(kLineLimit);
-    } else {
-      std::vector<std::string> invalid;
-      auto match = config_.badhelo->match(name, invalid);
-      for (auto& event : invalid) log(std::move(event));
-      if (match) {
-        badhelo_verdict_ = Verdict::block(
-            kBadHeloReply, {config_.log_regex
-                                ? log_words::badhelo_refusal(helo_shown_, ip, match->pattern)
-                                : log_words::badhelo_refusal(helo_shown_, ip)});
-        badhelo_verdict_.rule = log_words::badhelo_rule(match->pattern);
-      }
-    }
+    std::vector<std::string> diagnostics;
+    badhelo_verdict_ = badhelo_verdict(*config_.badhelo, name, complete, kLineLimit, diagnostics);
+    for (auto& event : diagnostics) log(std::move(event));
   }
   if (config_.dns_checks && !badhelo_verdict_.is_block()) {
     dns_verdict_ = Verdict::pending();
@@ -242,7 +239,7 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
 // $LOGHELO: "helo: <NAME> VERDICT", once per HELO, when its verdict is known.
 void SmtpSession::log_helo(const Verdict& verdict) {
   if (!config_.log_helo) return;
-  std::string_view rule = verdict.rule;
+  std::string rule = rule_text(verdict);
   if (rule.empty()) rule = trusted_ || config_.relay_trusted ? log_words::rule::trusted
                                                             : log_words::rule::ok;
   log(log_words::helo(helo_shown_, rule));
@@ -267,10 +264,10 @@ std::optional<DnsRequest> SmtpSession::take_dns_request() {
   return request;
 }
 
-void SmtpSession::dns_verdict(unsigned generation, Verdict verdict) {
+void SmtpSession::dns_verdict(unsigned generation, Verdict verdict,
+                              std::vector<std::string> decision_log) {
   if (generation != generation_ || !dns_pending()) return;  // an answer for an older HELO
-  for (auto& event : verdict.decision_log) log(std::move(event));
-  verdict.decision_log.clear();
+  for (auto& event : decision_log) log(std::move(event));
   dns_verdict_ = std::move(verdict);
   log_helo(dns_verdict_);
   process_client();
@@ -296,8 +293,11 @@ bool SmtpSession::step_auth_response() {
 void SmtpSession::start_message() {
   mode_ = Mode::message;
   body_state_ = 1;
-  if (!dns_verdict_.is_pending() && !dns_verdict_.header.empty()) {
-    to_server_.append(dns_verdict_.header);
+  std::string header;
+  if (config_.hold_data_for_header && !dns_verdict_.is_pending())
+    header = finding_header(dns_verdict_, {helo_judged_, config_.log.ip()});
+  if (!header.empty()) {
+    to_server_.append(header);
     to_server_.append(kCrLf);
   }
 }
@@ -405,24 +405,20 @@ void SmtpSession::process_server() {
       from_server_.clear();
       return;
     }
-    std::string_view in = from_server_.view();
     if (server_tail_ != Tail::none) {  // the rest of an over-long reply line
-      std::size_t lf = in.find('\n');
-      std::size_t n = lf == std::string_view::npos ? in.size() : lf + 1;
-      if (server_tail_ == Tail::forward) to_client_.append(in.substr(0, n));
-      from_server_.consume(n);
-      if (lf != std::string_view::npos) {
+      auto [tail, ended] = line_tail(from_server_);
+      if (server_tail_ == Tail::forward) to_client_.append(tail);
+      from_server_.consume(tail.size());
+      if (ended) {
         server_tail_ = Tail::none;
         end_reply_line(server_tail_final_);
       }
       continue;
     }
-    std::size_t lf = in.substr(0, kLineLimit).find('\n');
-    if (lf == std::string_view::npos && in.size() < kLineLimit) return;
-    bool complete = lf != std::string_view::npos;
-    std::string_view raw = complete ? in.substr(0, lf + 1) : in.substr(0, kLineLimit);
-    server_line(raw, complete);
-    from_server_.consume(raw.size());
+    auto line = next_line(from_server_);
+    if (!line) return;
+    server_line(line->first, line->second);
+    from_server_.consume(line->first.size());
   }
 }
 

@@ -9,10 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "check/badhelo.h"
 #include "base/bytequeue.h"
 #include "check/log_words.h"
+#include "check/dnscheck.h"
 #include "check/verdict.h"
+
+class BadHelo;
 
 struct SessionConfig {
   LogPrefix log{0, "unknown"};
@@ -21,13 +23,9 @@ struct SessionConfig {
   bool dns_checks = false;            // each HELO asks for a DNS verdict (take_dns_request)
   bool hold_data_for_header = false;  // DATA waits for the DNS verdict (its header)
   Verdict no_helo = Verdict::pass();  // applies to a RCPT sent before any HELO/EHLO
+  bool log_no_helo = false;           // L: its refusal logs "No HELO sent" too
   bool log_helo = false;              // $LOGHELO: one line per HELO with its verdict
   bool relay_trusted = false;         // RELAYCLIENT with the R flag: the DNS checks are off
-};
-
-struct DnsRequest {
-  unsigned generation;
-  std::string name;
 };
 
 class SmtpSession {
@@ -53,7 +51,8 @@ class SmtpSession {
 
   // The DNS check of the latest HELO (SPEC §5): a request per HELO, a verdict per request.
   std::optional<DnsRequest> take_dns_request();
-  void dns_verdict(unsigned generation, Verdict verdict);
+  void dns_verdict(unsigned generation, Verdict verdict,
+                   std::vector<std::string> decision_log = {});
   bool dns_pending() const;
 
   // Output. After writing n bytes of a queue, report it so that work held back resumes.
@@ -141,6 +140,7 @@ class SmtpSession {
   Verdict badhelo_verdict_;
   Verdict dns_verdict_;
   std::optional<DnsRequest> dns_request_;
-  std::string helo_shown_;  // the latest HELO name, printable, for $LOGHELO
+  std::string helo_shown_;   // the latest HELO name, printable, by its start: for the log
+  std::string helo_judged_;  // the same, whole: for H's header
   bool trusted_ = false;  // authenticated (235)
 };

@@ -19,6 +19,8 @@
 #include <algorithm>
 #include <string>
 
+#include "base/control.h"
+#include "check/badhelo.h"
 #include "qmail_model.h"
 #include "relay/smtp_line.h"
 #include "relay/smtp_session.h"
@@ -68,7 +70,7 @@ struct Run {
     if (blocking == Blocking::after_helo) c.badhelo = badhelo;
     if (blocking == Blocking::always) {
       c.dns_checks = true;
-      c.no_helo = Verdict::block("553 sorry, no HELO/EHLO hostname has been sent. (#5.7.1)", {});
+      c.no_helo = Verdict::block(Verdict::Rule::no_helo);
     }
     session.emplace(c);
     server.number_replies = true;
@@ -104,8 +106,7 @@ struct Run {
   void dns_answers() {
     while (auto r = session->take_dns_request()) requests.push_back(*r);
     for (const auto& r : requests)
-      session->dns_verdict(r.generation,
-                           Verdict::block("553 sorry, malformed HELO/EHLO hostname (#5.7.1)", {}));
+      session->dns_verdict(r.generation, Verdict::block(Verdict::Rule::G));
     requests.clear();
   }
   void check_bounds() const {

@@ -2,6 +2,7 @@
 
 #include "check/badhelo.h"
 #include "check/log_words.h"
+#include "check/verdict_text.h"
 
 using namespace std::string_literals;
 
@@ -54,6 +55,42 @@ BOOST_AUTO_TEST_CASE(posix_classes_and_intervals) {
 BOOST_AUTO_TEST_CASE(empty_file_is_off) {
   BadHelo b(control_parse("# only comments\n\n"));
   BOOST_TEST(!b.enabled());
+}
+
+// The verdict the session applies (SPEC §4.6): the pattern as its detail, the 553, and the
+// log line and $LOGHELO rule rendered from it.
+BOOST_AUTO_TEST_CASE(badhelo_verdict_names_the_pattern_and_renders_its_texts) {
+  BadHelo b(control_parse("^bad\\.\n"));
+  std::vector<std::string> diagnostics;
+  Verdict v = badhelo_verdict(b, "bad.example", true, 16384, diagnostics);
+  BOOST_TEST(v.is_block());
+  BOOST_TEST((v.rule == Verdict::Rule::badhelo));
+  BOOST_TEST(v.detail == "^bad\\.");
+  BOOST_TEST(refusal_reply(v) == "553 sorry, your HELO host name has been denied (#5.7.1)");
+  BOOST_TEST(rule_text(v) == "badhelo ^bad\\.");
+  VerdictScene quiet{"bad.example", "192.0.2.7", false, false};
+  VerdictScene named{"bad.example", "192.0.2.7", true, false};
+  BOOST_TEST(refusal_log(v, quiet) == std::vector<std::string>{"badhelo: <bad.example> at 192.0.2.7"},
+             boost::test_tools::per_element());
+  BOOST_TEST(refusal_log(v, named) ==
+                 std::vector<std::string>{"badhelo: <bad.example> at 192.0.2.7 matches pattern: ^bad\\."},
+             boost::test_tools::per_element());
+  BOOST_TEST(finding_header(v, named) == "");
+  BOOST_TEST((badhelo_verdict(b, "good.example", true, 16384, diagnostics).kind == Verdict::Kind::pass));
+  BOOST_TEST(diagnostics.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_name_cut_at_the_limit_is_refused_unread) {
+  BadHelo b(control_parse("^nothing-matches$\n"));
+  std::vector<std::string> diagnostics;
+  Verdict v = badhelo_verdict(b, "good.example", false, 16384, diagnostics);
+  BOOST_TEST(v.is_block());
+  BOOST_TEST((v.rule == Verdict::Rule::badhelo_length));
+  BOOST_TEST(rule_text(v) == "badhelo (longer than 16384 bytes)");
+  VerdictScene scene{"good.example", "192.0.2.7", true, false};
+  BOOST_TEST(refusal_log(v, scene) ==
+                 std::vector<std::string>{"badhelo: <good.example...> at 192.0.2.7 HELO longer than 16384 bytes"},
+             boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

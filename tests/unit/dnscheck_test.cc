@@ -6,10 +6,18 @@
 #include <sys/socket.h>
 
 #include "check/dnscheck.h"
+#include "check/log_words.h"
+#include "check/verdict_text.h"
 
 std::ostream& operator<<(std::ostream& o, const IpAddr& a) { return o << a.text(); }
 std::ostream& operator<<(std::ostream& o, Verdict::Kind k) {
-  return o << (k == Verdict::Kind::pass ? "pass" : k == Verdict::Kind::block ? "block" : "pending");
+  switch (k) {
+    case Verdict::Kind::pass: return o << "pass";
+    case Verdict::Kind::block: return o << "block";
+    case Verdict::Kind::let_go: return o << "let go";
+    case Verdict::Kind::pending: break;
+  }
+  return o << "pending";
 }
 
 namespace {
@@ -40,7 +48,41 @@ DnsContext context(const char* flags, const char* client = "192.0.2.10") {
   return c;
 }
 
-bool has_line(const Verdict& v, const std::string& line) {
+// A decision with its texts rendered as the session renders them (check/verdict_text.h):
+// what a client and the log would see of it.
+struct Said {
+  Verdict::Kind kind;
+  std::string reply;                      // to each RCPT, when it blocks
+  std::vector<std::string> rcpt_log;      // at each refused RCPT
+  std::string header;                     // H's
+  std::vector<std::string> decision_log;  // once, when decided
+  std::string rule;                       // $LOGHELO's
+  bool undecided;
+  bool is_pending() const { return kind == Verdict::Kind::pending; }
+  bool is_block() const { return kind == Verdict::Kind::block; }
+};
+
+Said said(const DnsContext& c, std::string_view name, const Verdict& v,
+          std::vector<std::string> log = {}) {
+  std::string shown = printable(name), ip = printable(c.client_text);
+  VerdictScene scene{shown, ip, false, c.flags.L};
+  Said s{v.kind, {}, {}, finding_header(v, scene), std::move(log), rule_text(v), v.undecided()};
+  if (v.is_block()) {
+    s.reply = refusal_reply(v);
+    s.rcpt_log = refusal_log(v, scene);
+  }
+  return s;
+}
+
+Said decide(const DnsContext& c, std::string_view name, const Lookup& a, const Lookup& aaaa,
+            bool time_up) {
+  DnsDecision d = dns_decide(c, name, a, aaaa, time_up);
+  return said(c, name, d.verdict, std::move(d.log));
+}
+
+Said refused_without_helo(const DnsContext& c) { return said(c, "", dns_no_helo_verdict(c)); }
+
+bool has_line(const Said& v, const std::string& line) {
   return std::find(v.decision_log.begin(), v.decision_log.end(), line) != v.decision_log.end();
 }
 
@@ -104,7 +146,7 @@ BOOST_AUTO_TEST_CASE(address_literals) {
 BOOST_AUTO_TEST_CASE(g_blocks_malformed_without_asking_dns) {
   DnsContext c = context("GL");
   BOOST_TEST(!dns_needs_lookup(c, "nodot"));
-  Verdict v = dns_decide(c, "nodot", kPending, kPending, false);
+  Said v = decide(c, "nodot", kPending, kPending, false);
   BOOST_TEST(v.is_block());
   BOOST_TEST(v.reply == "553 sorry, malformed HELO/EHLO hostname (#5.7.1)");
   BOOST_TEST(v.rule == "G");
@@ -112,24 +154,24 @@ BOOST_AUTO_TEST_CASE(g_blocks_malformed_without_asking_dns) {
   BOOST_REQUIRE(v.rcpt_log.size() == 1u);
   BOOST_TEST(v.rcpt_log[0] == "blocked with: malformed HELO/EHLO hostname [192.0.2.10]");
   BOOST_TEST(!dns_needs_lookup(context("G"), "mail.example.org"));  // G alone asks nothing
-  BOOST_TEST(dns_decide(context("G"), "mail.example.org", kPending, kPending, false).kind ==
+  BOOST_TEST(decide(context("G"), "mail.example.org", kPending, kPending, false).kind ==
              Verdict::Kind::pass);
 }
 
 BOOST_AUTO_TEST_CASE(a_waits_for_both_answers) {
   DnsContext c = context("A");
-  BOOST_TEST(dns_decide(c, "x.example", found({"192.0.2.1"}), kPending, false).is_pending());
-  BOOST_TEST(dns_decide(c, "x.example", kPending, kNx, false).is_pending());
-  BOOST_TEST(dns_decide(c, "x.example", found({"192.0.2.1"}), kNoData, false).kind ==
+  BOOST_TEST(decide(c, "x.example", found({"192.0.2.1"}), kPending, false).is_pending());
+  BOOST_TEST(decide(c, "x.example", kPending, kNx, false).is_pending());
+  BOOST_TEST(decide(c, "x.example", found({"192.0.2.1"}), kNoData, false).kind ==
              Verdict::Kind::pass);
-  BOOST_TEST(dns_decide(c, "x.example", kNoData, found({"2001:db8::1"}), false).kind ==
+  BOOST_TEST(decide(c, "x.example", kNoData, found({"2001:db8::1"}), false).kind ==
              Verdict::Kind::pass);
 }
 
 BOOST_AUTO_TEST_CASE(nxdomain_and_nodata_do_not_resolve) {
   DnsContext c = context("AL");
   for (auto [a, aaaa] : {std::pair{kNx, kNx}, std::pair{kNoData, kNoData}, std::pair{kNx, kNoData}}) {
-    Verdict v = dns_decide(c, "x.example", a, aaaa, false);
+    Said v = decide(c, "x.example", a, aaaa, false);
     BOOST_TEST(v.is_block());
     BOOST_TEST(v.reply == "553 sorry, invalid host name in HELO/EHLO command. (#5.7.1)");
     BOOST_TEST(has_line(v, "HELO [x.example] from [192.0.2.10] doesn't solve"));
@@ -140,127 +182,127 @@ BOOST_AUTO_TEST_CASE(servfail_and_timeout_are_temporary_failures) {
   DnsContext c = context("AL");
   for (auto [a, aaaa, up] : {std::tuple{kTemp, kNx, false}, std::tuple{kNx, kTemp, false},
                              std::tuple{kPending, kPending, true}, std::tuple{kNx, kPending, true}}) {
-    Verdict v = dns_decide(c, "x.example", a, aaaa, up);
-    BOOST_TEST(v.kind == Verdict::Kind::pass);
+    Said v = decide(c, "x.example", a, aaaa, up);
+    BOOST_TEST(v.kind == Verdict::Kind::let_go);  // RCPTs pass, the client stays out of TLS
     BOOST_TEST(has_line(v, "HELO [x.example] DNS CHECK for IP [192.0.2.10] temporary failed, but let it go"));
   }
-  BOOST_TEST(dns_decide(c, "x.example", kTemp, kTemp, false).undecided);
-  BOOST_TEST(!dns_decide(c, "x.example", kNx, kNx, false).undecided);
-  Verdict t = dns_decide(context("ALT"), "x.example", kTemp, kTemp, false);
+  BOOST_TEST(decide(c, "x.example", kTemp, kTemp, false).undecided);
+  BOOST_TEST(!decide(c, "x.example", kNx, kNx, false).undecided);
+  Said t = decide(context("ALT"), "x.example", kTemp, kTemp, false);
   BOOST_TEST(t.is_block());
   BOOST_TEST(t.reply == "451 temporary failure checking HELO/EHLO host name (#4.4.3)");
   BOOST_TEST(t.rule == "tempfail");
   // An address that did come in is enough to resolve, even if the other query timed out.
-  BOOST_TEST(dns_decide(c, "x.example", found({"192.0.2.1"}), kPending, true).kind ==
+  BOOST_TEST(decide(c, "x.example", found({"192.0.2.1"}), kPending, true).kind ==
              Verdict::Kind::pass);
 }
 
 BOOST_AUTO_TEST_CASE(without_a_not_resolving_is_only_logged) {
-  Verdict v = dns_decide(context("GNL"), "x.example", kNx, kNx, false);
+  Said v = decide(context("GNL"), "x.example", kNx, kNx, false);
   BOOST_TEST(v.kind == Verdict::Kind::pass);
   BOOST_TEST(has_line(v, "HELO [x.example] from [192.0.2.10] doesn't solve"));
-  BOOST_TEST(dns_decide(context("GN"), "x.example", kNx, kNx, false).decision_log.empty());
+  BOOST_TEST(decide(context("GN"), "x.example", kNx, kNx, false).decision_log.empty());
 }
 
 BOOST_AUTO_TEST_CASE(n_localhost_and_our_names) {
   DnsContext c = context("NL");
   for (const char* n : {"localhost", "LOCALHOST.localdomain", "localhost."}) {
-    Verdict v = dns_decide(c, n, kPending, kPending, false);  // decided before any answer
+    Said v = decide(c, n, kPending, kPending, false);  // decided before any answer
     BOOST_TEST(v.is_block(), n);
     BOOST_TEST(v.reply == "553 sorry, localhost HELO/EHLO doesn't match IP (#5.7.1)");
     BOOST_TEST(has_line(v, std::string("invalid HELO/EHLO [") + n + "] from [192.0.2.10]"));
   }
   for (const char* n : {"mx.example.org", "Example.ORG."}) {
-    Verdict v = dns_decide(c, n, kPending, kPending, false);
+    Said v = decide(c, n, kPending, kPending, false);
     BOOST_TEST(v.is_block(), n);
     BOOST_TEST(v.reply == "553 sorry, HELO doesn't match IP (#5.7.1)");
     BOOST_TEST(has_line(v, std::string("HELO [") + n +
                                "] is a local domain but IP [192.0.2.10] is not a RELAYCLIENT"));
   }
-  BOOST_TEST(!dns_decide(c, "sub.example.org", kNx, kNx, false).is_block());  // whole names only
+  BOOST_TEST(!decide(c, "sub.example.org", kNx, kNx, false).is_block());  // whole names only
 }
 
 BOOST_AUTO_TEST_CASE(n_addresses_whole_and_loopback_only_logged) {
   DnsContext c = context("NL");
-  BOOST_TEST(dns_decide(c, "x.example", found({"198.51.100.7"}), kNoData, false).is_block());
-  BOOST_TEST(dns_decide(c, "x.example", kNoData, found({"2001:db8::7"}), false).is_block());
-  BOOST_TEST(!dns_decide(c, "x.example", found({"198.51.100.70"}), kNoData, false).is_block());
-  BOOST_TEST(!dns_decide(c, "x.example", found({"198.51.100.0"}), kNoData, false).is_block());
-  Verdict loop = dns_decide(c, "x.example", found({"127.0.0.1"}), kNoData, false);
+  BOOST_TEST(decide(c, "x.example", found({"198.51.100.7"}), kNoData, false).is_block());
+  BOOST_TEST(decide(c, "x.example", kNoData, found({"2001:db8::7"}), false).is_block());
+  BOOST_TEST(!decide(c, "x.example", found({"198.51.100.70"}), kNoData, false).is_block());
+  BOOST_TEST(!decide(c, "x.example", found({"198.51.100.0"}), kNoData, false).is_block());
+  Said loop = decide(c, "x.example", found({"127.0.0.1"}), kNoData, false);
   BOOST_TEST(!loop.is_block());
   BOOST_TEST(has_line(loop, "HELO [x.example] resolves to loopback [127.0.0.1], let it go"));
   for (const char* lit : {"[127.0.0.1]", "[IPv6:::1]", "[::1]"})
-    BOOST_TEST(dns_decide(c, lit, kPending, kPending, false).reply ==
+    BOOST_TEST(decide(c, lit, kPending, kPending, false).reply ==
                    "553 sorry, localhost HELO/EHLO doesn't match IP (#5.7.1)", lit);
-  BOOST_TEST(dns_decide(c, "[198.51.100.7]", kPending, kPending, false).reply ==
+  BOOST_TEST(decide(c, "[198.51.100.7]", kPending, kPending, false).reply ==
              "553 sorry, HELO doesn't match IP (#5.7.1)");
   c.relayclient = true;
-  BOOST_TEST(!dns_decide(c, "localhost", kNx, kNx, false).is_block());
+  BOOST_TEST(!decide(c, "localhost", kNx, kNx, false).is_block());
 }
 
 BOOST_AUTO_TEST_CASE(a_before_n) {
   // "localhost.localdomain" passes G; with A, a name that does not resolve is A's to refuse.
-  Verdict v = dns_decide(context("AN"), "localhost.localdomain", kNx, kNx, false);
+  Said v = decide(context("AN"), "localhost.localdomain", kNx, kNx, false);
   BOOST_TEST(v.reply == "553 sorry, invalid host name in HELO/EHLO command. (#5.7.1)");
-  BOOST_TEST(dns_decide(context("AN"), "localhost.localdomain", kPending, kPending, false).is_pending());
+  BOOST_TEST(decide(context("AN"), "localhost.localdomain", kPending, kPending, false).is_pending());
 }
 
 BOOST_AUTO_TEST_CASE(b_for_ipv4_ipv6_and_mapped_clients) {
   const char* mismatch = "553 sorry, HELO/EHLO command must provide FQDN that match your IP address. (#5.7.1)";
-  BOOST_TEST(dns_decide(context("B"), "x.example", found({"192.0.2.10"}), kNoData, false).kind ==
+  BOOST_TEST(decide(context("B"), "x.example", found({"192.0.2.10"}), kNoData, false).kind ==
              Verdict::Kind::pass);
-  BOOST_TEST(dns_decide(context("B"), "x.example", found({"192.0.2.11"}), kNoData, false).reply == mismatch);
+  BOOST_TEST(decide(context("B"), "x.example", found({"192.0.2.11"}), kNoData, false).reply == mismatch);
   // an IPv4 client is compared with A, never with AAAA
-  BOOST_TEST(dns_decide(context("B"), "x.example", kNoData, found({"::ffff:192.0.2.10"}), false).reply == mismatch);
-  BOOST_TEST(dns_decide(context("B", "2001:db8::10"), "x.example", kNoData, found({"2001:db8::10"}), false).kind ==
+  BOOST_TEST(decide(context("B"), "x.example", kNoData, found({"::ffff:192.0.2.10"}), false).reply == mismatch);
+  BOOST_TEST(decide(context("B", "2001:db8::10"), "x.example", kNoData, found({"2001:db8::10"}), false).kind ==
              Verdict::Kind::pass);
-  BOOST_TEST(dns_decide(context("B", "2001:db8::10"), "x.example", found({"192.0.2.10"}), kNoData, false).reply ==
+  BOOST_TEST(decide(context("B", "2001:db8::10"), "x.example", found({"192.0.2.10"}), kNoData, false).reply ==
              mismatch);
-  BOOST_TEST(dns_decide(context("B", "::ffff:192.0.2.10"), "x.example", found({"192.0.2.10"}), kNoData, false).kind ==
+  BOOST_TEST(decide(context("B", "::ffff:192.0.2.10"), "x.example", found({"192.0.2.10"}), kNoData, false).kind ==
              Verdict::Kind::pass);
-  Verdict v = dns_decide(context("BL"), "x.example", found({"192.0.2.11"}), kNoData, false);
+  Said v = decide(context("BL"), "x.example", found({"192.0.2.11"}), kNoData, false);
   BOOST_TEST(has_line(v, "HELO [x.example] doesn't match IP [192.0.2.10]"));
   BOOST_TEST(v.rcpt_log[0] == "blocked with: HELO/EHLO command must provide FQDN that match your IP address. [192.0.2.10]");
   BOOST_TEST(v.rule == "B");
   // the client's own family timed out: temporary failure, not a mismatch
-  BOOST_TEST(dns_decide(context("BL"), "x.example", kTemp, found({"2001:db8::1"}), false).kind ==
-             Verdict::Kind::pass);
-  BOOST_TEST(dns_decide(context("B"), "[192.0.2.10]", kPending, kPending, false).kind == Verdict::Kind::pass);
-  BOOST_TEST(dns_decide(context("B"), "[192.0.2.11]", kPending, kPending, false).reply == mismatch);
-  BOOST_TEST(dns_decide(context("B", "2001:db8::10"), "[IPv6:2001:DB8::10]", kPending, kPending, false).kind ==
+  BOOST_TEST(decide(context("BL"), "x.example", kTemp, found({"2001:db8::1"}), false).kind ==
+             Verdict::Kind::let_go);
+  BOOST_TEST(decide(context("B"), "[192.0.2.10]", kPending, kPending, false).kind == Verdict::Kind::pass);
+  BOOST_TEST(decide(context("B"), "[192.0.2.11]", kPending, kPending, false).reply == mismatch);
+  BOOST_TEST(decide(context("B", "2001:db8::10"), "[IPv6:2001:DB8::10]", kPending, kPending, false).kind ==
              Verdict::Kind::pass);
 }
 
 BOOST_AUTO_TEST_CASE(without_b_a_mismatch_is_only_logged) {
-  Verdict v = dns_decide(context("GNL"), "x.example", found({"192.0.2.11"}), kNoData, false);
+  Said v = decide(context("GNL"), "x.example", found({"192.0.2.11"}), kNoData, false);
   BOOST_TEST(v.kind == Verdict::Kind::pass);
   BOOST_TEST(has_line(v, "HELO [x.example] doesn't match IP [192.0.2.10]"));
 }
 
 BOOST_AUTO_TEST_CASE(p_never_blocks_but_logs_and_goes_on) {
-  Verdict v = dns_decide(context("BLP"), "nodot", kNx, kNx, false);
+  Said v = decide(context("BLP"), "nodot", kNx, kNx, false);
   BOOST_TEST(v.kind == Verdict::Kind::pass);
   BOOST_TEST(has_line(v, "malformed HELO/EHLO [nodot] from [192.0.2.10]"));
   BOOST_TEST(has_line(v, "HELO [nodot] from [192.0.2.10] doesn't solve"));
   BOOST_TEST(dns_needs_lookup(context("GLP"), "nodot"));  // with P the later filters run
-  Verdict t = dns_decide(context("ALPT"), "x.example", kTemp, kTemp, false);
-  BOOST_TEST(t.kind == Verdict::Kind::pass);
+  Said t = decide(context("ALPT"), "x.example", kTemp, kTemp, false);
+  BOOST_TEST(t.kind == Verdict::Kind::let_go);
 }
 
 BOOST_AUTO_TEST_CASE(h_headers) {
-  Verdict nx = dns_decide(context("H"), "x.example", kNx, kNx, false);
+  Said nx = decide(context("H"), "x.example", kNx, kNx, false);
   BOOST_TEST(nx.header == "X-Helo-Check: HELO [x.example] from [192.0.2.10] doesn't solve");
   BOOST_TEST(nx.decision_log.empty());  // H without L logs nothing
-  Verdict mm = dns_decide(context("H"), "x.example", found({"192.0.2.11"}), kNoData, false);
+  Said mm = decide(context("H"), "x.example", found({"192.0.2.11"}), kNoData, false);
   BOOST_TEST(mm.header == "X-Helo-Check: HELO [x.example] doesn't match IP [192.0.2.10]");
-  Verdict ok = dns_decide(context("H"), "x.example", found({"192.0.2.10"}), kNoData, false);
+  Said ok = decide(context("H"), "x.example", found({"192.0.2.10"}), kNoData, false);
   BOOST_TEST(ok.header == "");
-  Verdict ctl = dns_decide(context("H"), "x\r\nBcc: y", kNx, kNx, false);
+  Said ctl = decide(context("H"), "x\r\nBcc: y", kNx, kNx, false);
   BOOST_TEST(ctl.header == "X-Helo-Check: HELO [x??Bcc: y] from [192.0.2.10] doesn't solve");
 }
 
 BOOST_AUTO_TEST_CASE(d_debug_lines) {
-  Verdict v = dns_decide(context("BD"), "x.example", found({"192.0.2.10"}), kNoData, false);
+  Said v = decide(context("BD"), "x.example", found({"192.0.2.10"}), kNoData, false);
   BOOST_TEST(has_line(v, "debug: flags BD, HELO [x.example], client [192.0.2.10]"));
   BOOST_TEST(has_line(v, "debug: A: found, AAAA: no data"));
   BOOST_TEST(has_line(v, "debug: address 192.0.2.10"));
@@ -278,12 +320,12 @@ BOOST_AUTO_TEST_CASE(lookups_only_when_a_flag_needs_them) {
 }
 
 BOOST_AUTO_TEST_CASE(no_helo) {
-  Verdict v = dns_no_helo_verdict(context("GNLR"));
+  Said v = refused_without_helo(context("GNLR"));
   BOOST_TEST(v.reply == "553 sorry, no HELO/EHLO hostname has been sent. (#5.7.1)");
   BOOST_REQUIRE(v.rcpt_log.size() == 2u);
   BOOST_TEST(v.rcpt_log[0] == "No HELO sent from [192.0.2.10]");
   BOOST_TEST(v.rcpt_log[1] == "blocked with: no HELO/EHLO hostname has been sent. [192.0.2.10]");
-  BOOST_TEST(dns_no_helo_verdict(context("P")).kind == Verdict::Kind::pass);
+  BOOST_TEST(refused_without_helo(context("P")).kind == Verdict::Kind::pass);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -291,16 +333,16 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(dnscheck_tempfail)
 
 BOOST_AUTO_TEST_CASE(t_applies_when_only_n_needed_dns) {
-  Verdict v = dns_decide(context("GNT"), "x.example", kTemp, kTemp, false);
+  Said v = decide(context("GNT"), "x.example", kTemp, kTemp, false);
   BOOST_TEST(v.reply == "451 temporary failure checking HELO/EHLO host name (#4.4.3)");
-  BOOST_TEST(dns_decide(context("GN"), "x.example", kTemp, kTemp, false).kind == Verdict::Kind::pass);
+  BOOST_TEST(decide(context("GN"), "x.example", kTemp, kTemp, false).kind == Verdict::Kind::let_go);
 }
 
 BOOST_AUTO_TEST_CASE(our_name_is_refused_even_when_dns_fails) {
   for (const char* flags : {"GANL", "GNL", "BL"}) {
-    Verdict v = dns_decide(context(flags), "localhost.localdomain", kTemp, kTemp, false);
+    Said v = decide(context(flags), "localhost.localdomain", kTemp, kTemp, false);
     BOOST_TEST(v.reply == "553 sorry, localhost HELO/EHLO doesn't match IP (#5.7.1)", flags);
-    Verdict ours = dns_decide(context(flags), "mx.example.org", kTemp, kTemp, true);
+    Said ours = decide(context(flags), "mx.example.org", kTemp, kTemp, true);
     BOOST_TEST(ours.reply == "553 sorry, HELO doesn't match IP (#5.7.1)", flags);
   }
 }
@@ -317,7 +359,7 @@ const char* const kMismatch =
     "553 sorry, HELO/EHLO command must provide FQDN that match your IP address. (#5.7.1)";
 const char* const kTempFail = "451 temporary failure checking HELO/EHLO host name (#4.4.3)";
 
-std::string outcome(const Verdict& v) {
+std::string outcome(const Said& v) {
   if (v.is_pending()) return "pending";
   return v.is_block() ? v.reply : "pass";
 }
@@ -331,7 +373,7 @@ BOOST_AUTO_TEST_CASE(g_one_letter_top_label_is_malformed) {
   };
   for (const Row& r : rows) {
     BOOST_TEST(valid_hostname(r.name) == r.valid, r.name);
-    Verdict v = dns_decide(context("GL"), r.name, kNx, kNx, false);
+    Said v = decide(context("GL"), r.name, kNx, kNx, false);
     BOOST_TEST(outcome(v) == (r.valid ? "pass" : kMalformed), r.name);
     if (!r.valid) {
       BOOST_TEST(!dns_needs_lookup(context("GL"), r.name), r.name);
@@ -339,8 +381,8 @@ BOOST_AUTO_TEST_CASE(g_one_letter_top_label_is_malformed) {
     }
   }
   // A and B imply G
-  BOOST_TEST(outcome(dns_decide(context("A"), "mail.example.c", kPending, kPending, false)) == kMalformed);
-  BOOST_TEST(outcome(dns_decide(context("B"), "a.b", kPending, kPending, false)) == kMalformed);
+  BOOST_TEST(outcome(decide(context("A"), "mail.example.c", kPending, kPending, false)) == kMalformed);
+  BOOST_TEST(outcome(decide(context("B"), "a.b", kPending, kPending, false)) == kMalformed);
 }
 
 // N and B: a bare address is compared as an address, as helodnscheck's gethostbyname() makes
@@ -383,28 +425,28 @@ BOOST_AUTO_TEST_CASE(bare_address_table) {
     DnsContext c = context(r.flags, r.client);
     if (r.tcplocalip) c.local_addresses.push_back(*IpAddr::parse(r.tcplocalip));
     std::string what = std::string(r.flags) + " " + r.name;
-    BOOST_TEST(outcome(dns_decide(c, r.name, kPending, kPending, false)) == r.want, what);
+    BOOST_TEST(outcome(decide(c, r.name, kPending, kPending, false)) == r.want, what);
     if (std::string(r.want) != "pending") BOOST_TEST(!dns_needs_lookup(c, r.name), what);
   }
   // The comparison with the client's IP: logged with L, refused only by B (seen under P)
-  Verdict logged = dns_decide(context("NL"), "192.0.2.11", kPending, kPending, false);
+  Said logged = decide(context("NL"), "192.0.2.11", kPending, kPending, false);
   BOOST_TEST(outcome(logged) == "pass");
   BOOST_TEST(has_line(logged, "HELO [192.0.2.11] doesn't match IP [192.0.2.10]"));
-  BOOST_TEST(dns_decide(context("NL"), "192.0.2.10", kPending, kPending, false).decision_log.empty());
-  Verdict other = dns_decide(context("BLP"), "192.0.2.11", kPending, kPending, false);
+  BOOST_TEST(decide(context("NL"), "192.0.2.10", kPending, kPending, false).decision_log.empty());
+  Said other = decide(context("BLP"), "192.0.2.11", kPending, kPending, false);
   BOOST_TEST(has_line(other, "HELO [192.0.2.11] doesn't match IP [192.0.2.10]"));
   BOOST_TEST(has_line(other, "malformed HELO/EHLO [192.0.2.11] from [192.0.2.10]"));
-  Verdict same = dns_decide(context("BLP", "2001:db8::10"), "2001:DB8::10", kPending, kPending, false);
+  Said same = decide(context("BLP", "2001:db8::10"), "2001:DB8::10", kPending, kPending, false);
   BOOST_TEST(!has_line(same, "HELO [2001:DB8::10] doesn't match IP [2001:db8::10]"));
-  Verdict mapped = dns_decide(context("BLP", "::ffff:192.0.2.10"), "192.0.2.10", kPending, kPending, false);
+  Said mapped = decide(context("BLP", "::ffff:192.0.2.10"), "192.0.2.10", kPending, kPending, false);
   BOOST_TEST(!has_line(mapped, "HELO [192.0.2.10] doesn't match IP [::ffff:192.0.2.10]"));
   // the log names the rule as for a literal
-  Verdict ours = dns_decide(context("NL"), "198.51.100.7", kPending, kPending, false);
+  Said ours = decide(context("NL"), "198.51.100.7", kPending, kPending, false);
   BOOST_TEST(has_line(ours, "HELO [198.51.100.7] is a local domain but IP [192.0.2.10] is not a RELAYCLIENT"));
   BOOST_TEST(ours.rule == "N");
   DnsContext relay = context("N");
   relay.relayclient = true;
-  BOOST_TEST(outcome(dns_decide(relay, "198.51.100.7", kPending, kPending, false)) == "pass");
+  BOOST_TEST(outcome(decide(relay, "198.51.100.7", kPending, kPending, false)) == "pass");
 }
 
 std::string describe(const Lookup& l) {
@@ -453,19 +495,19 @@ BOOST_AUTO_TEST_CASE(truncated_answer_table) {
       {"NT", "192.0.2.10", truncated({}), kNoData, kTempFail},
   };
   for (const Row& r : rows) {
-    Verdict v = dns_decide(context(r.flags, r.client), "many.example", r.a, r.aaaa, false);
+    Said v = decide(context(r.flags, r.client), "many.example", r.a, r.aaaa, false);
     BOOST_TEST(outcome(v) == r.want, std::string(r.flags) + " A " + describe(r.a) + " AAAA " +
                                          describe(r.aaaa));
   }
   // the debug log says the answer was cut short; a let-go is logged as a temporary failure
-  Verdict d = dns_decide(context("BD"), "many.example", truncated({"192.0.2.10"}), kNoData, false);
+  Said d = decide(context("BD"), "many.example", truncated({"192.0.2.10"}), kNoData, false);
   BOOST_TEST(has_line(d, "debug: A: found (truncated), AAAA: no data"));
-  Verdict l = dns_decide(context("BL"), "many.example", truncated({"192.0.2.1"}), kNoData, false);
+  Said l = decide(context("BL"), "many.example", truncated({"192.0.2.1"}), kNoData, false);
   BOOST_TEST(has_line(l, "HELO [many.example] DNS CHECK for IP [192.0.2.10] temporary failed, but let it go"));
   BOOST_TEST(!has_line(l, "HELO [many.example] doesn't match IP [192.0.2.10]"));
   BOOST_TEST(l.undecided);
   // without B: no mismatch, no header, no temporary failure
-  Verdict h = dns_decide(context("ALHD"), "many.example", truncated({"192.0.2.1"}), kNoData, false);
+  Said h = decide(context("ALHD"), "many.example", truncated({"192.0.2.1"}), kNoData, false);
   BOOST_TEST(h.header == "");
   BOOST_TEST(!has_line(h, "HELO [many.example] doesn't match IP [192.0.2.10]"));
   BOOST_TEST(!has_line(h, "HELO [many.example] DNS CHECK for IP [192.0.2.10] temporary failed"));

@@ -192,7 +192,7 @@ BOOST_AUTO_TEST_CASE(loghelo_lines) {
   BOOST_TEST(e.rule == "ok");
   for (const std::string& v :
        {str(rule::trusted), str(rule::tempfail), str(rule::G), str(rule::A), str(rule::N),
-        str(rule::B), words::badhelo_rule("^bad\\."), words::badhelo_too_long_rule(16384),
+        str(rule::B), words::badhelo_rule("^bad\\."), words::badhelo_too_long_rule("16384"),
         words::badhelo_rule("!\\.")}) {
     e = parse(hw(1, "::1", words::helo("x.example", v)));
     BOOST_TEST(e.rule == v);
@@ -239,7 +239,7 @@ BOOST_AUTO_TEST_CASE(badhelo_refusals) {
   e = parse(hw(7, ip, words::badhelo_refusal("x> at 192.0.2.9 matches pattern: y", ip)));
   BOOST_TEST(e.name == "x> at 192.0.2.9 matches pattern: y");
   BOOST_TEST(e.pattern == "");
-  e = parse(hw(7, ip, words::badhelo_too_long("aaaa", ip, 16384)));
+  e = parse(hw(7, ip, words::badhelo_too_long("aaaa", ip, "16384")));
   BOOST_TEST(e.name == "aaaa");
   BOOST_TEST(e.length == "16384");
 }

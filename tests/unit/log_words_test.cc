@@ -9,6 +9,7 @@
 
 #include "check/dnscheck.h"
 #include "check/log_words.h"
+#include "check/verdict_text.h"
 #include "session_wire.h"
 #include "stat/logscan.h"
 
@@ -138,7 +139,7 @@ BOOST_AUTO_TEST_CASE(over_long_helo_from_the_session) {
   w.client("HELO " + std::string(SmtpSession::kLineLimit, 'a') + ".example\r\n" + kRcpt);
   Read helo = only(w.log, Type::helo);
   BOOST_TEST(helo.name == std::string(64, 'a'));
-  BOOST_TEST(helo.rule == words::badhelo_too_long_rule(SmtpSession::kLineLimit));
+  BOOST_TEST(helo.rule == words::badhelo_too_long_rule(std::to_string(SmtpSession::kLineLimit)));
   Read refused = only(w.log, Type::badhelo_refused);
   BOOST_TEST(refused.name == std::string(64, 'a'));
   BOOST_TEST(refused.length == std::to_string(SmtpSession::kLineLimit));
@@ -167,16 +168,17 @@ BOOST_AUTO_TEST_CASE(each_dns_line_from_dns_decide_through_the_session) {
   for (const auto& k : kDnsCases) {
     BOOST_TEST_CONTEXT(k.flags << " " << printable(k.name)) {
       DnsContext ctx = dns_context(k.flags);
-      Verdict v = dns_decide(ctx, k.name, k.a, k.aaaa, true);
+      DnsDecision d = dns_decide(ctx, k.name, k.a, k.aaaa, true);
+      const Verdict& v = d.verdict;
       BOOST_REQUIRE(!v.is_pending());
-      BOOST_TEST(v.rule == k.rule);
+      BOOST_TEST(rule_text(v) == k.rule);
       SessionConfig c = badhelo_config(nullptr);
       c.dns_checks = c.log_helo = true;
       Wire w(c);
       w.client(std::string("EHLO ") + k.name + "\r\n");
       auto request = w.session.take_dns_request();
       BOOST_REQUIRE(request.has_value());
-      w.session.dns_verdict(request->generation, v);
+      w.session.dns_verdict(request->generation, v, d.log);
       w.client(kRcpt);
 
       Read line = only(w.log, k.line);
@@ -224,6 +226,7 @@ BOOST_AUTO_TEST_CASE(every_blocked_message_reads_as_its_rule) {
 BOOST_AUTO_TEST_CASE(no_helo_from_the_session) {
   SessionConfig c = badhelo_config(nullptr);
   c.no_helo = dns_no_helo_verdict(dns_context("L"));
+  c.log_no_helo = true;
   Wire w(c);
   w.client(kRcpt);
   Read none = only(w.log, Type::no_helo);
@@ -251,9 +254,9 @@ BOOST_AUTO_TEST_CASE(badhelo_diagnostics_from_the_session) {
 }
 
 BOOST_AUTO_TEST_CASE(debug_and_bare_lf_lines_are_not_counted) {
-  Verdict v = dns_decide(dns_context("DG"), "mail.example.org", kNoData, kNoData, true);
+  DnsDecision d = dns_decide(dns_context("DG"), "mail.example.org", kNoData, kNoData, true);
   int debug = 0;
-  for (const auto& event : v.decision_log) {
+  for (const auto& event : d.log) {
     if (event.rfind(words::kDebug, 0) != 0) continue;
     ++debug;
     BOOST_TEST(type_of(read(LogPrefix(3, kIp).line(event)).type) == type_of(Type::noise), event);

@@ -23,8 +23,7 @@ SessionConfig dns_config(BadHelo* badhelo = nullptr) {
 }
 
 Verdict dns_block() {
-  return Verdict::block("553 sorry, invalid host name in HELO/EHLO command. (#5.7.1)",
-                        {"HELO [x] from [192.0.2.7] doesn't solve"});
+  return Verdict::block(Verdict::Rule::A);  // "553 sorry, invalid host name ..."
 }
 
 }  // namespace
@@ -201,8 +200,7 @@ BOOST_AUTO_TEST_CASE(badhelo_block_does_not_wait_for_dns) {
 
 BOOST_AUTO_TEST_CASE(no_helo_verdict_applies_before_any_helo) {
   SessionConfig c = dns_config();
-  c.no_helo = Verdict::block("553 sorry, no HELO/EHLO hostname has been sent. (#5.7.1)",
-                             {"No HELO sent from [192.0.2.7]"});
+  c.no_helo = Verdict::block(Verdict::Rule::no_helo);
   Wire w(c);
   w.client("MAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n");
   BOOST_TEST(w.replies().back() == "553 sorry, no HELO/EHLO hostname has been sent. (#5.7.1)");
@@ -387,7 +385,7 @@ BOOST_AUTO_TEST_CASE(header_is_inserted_after_354) {
   auto request = w.session.take_dns_request();
   BOOST_REQUIRE(request);
   Verdict v = Verdict::pass();
-  v.header = "X-Helo-Check: HELO [x.example] from [192.0.2.7] doesn't solve";
+  v.finding = Verdict::Finding::doesnt_solve;
   w.session.dns_verdict(request->generation, v);
   w.pump();
   BOOST_REQUIRE(w.server.messages.size() == 1u);
@@ -528,8 +526,7 @@ BOOST_AUTO_TEST_CASE(one_line_per_helo_with_its_verdict) {
   auto second = w.session.take_dns_request();
   BOOST_REQUIRE(second.has_value());  // only the latest HELO's request is kept
   BOOST_TEST(second->name == "g3.example");
-  Verdict b = Verdict::block("553 x", {});
-  b.rule = "B";
+  Verdict b = Verdict::block(Verdict::Rule::B);
   w.session.dns_verdict(second->generation, b);
   w.pump();
   std::vector<std::string> want = {
@@ -631,9 +628,7 @@ BOOST_AUTO_TEST_CASE(starttls_refused_when_dns_could_not_decide) {
   w.client("EHLO x.example\r\nSTARTTLS\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@x>\r\n");
   auto request = w.session.take_dns_request();
   BOOST_REQUIRE(request);
-  Verdict v = Verdict::pass();
-  v.rule = "tempfail";
-  v.undecided = true;
+  Verdict v = Verdict::let_go(Verdict::Rule::tempfail);
   w.session.dns_verdict(request->generation, v);
   w.pump();
   BOOST_TEST(w.count_verb("STARTTLS") == 0);
