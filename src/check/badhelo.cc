@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "check/logline.h"
+#include "check/log_words.h"
 
 namespace {
 constexpr std::size_t kBackrefNameLimit = 1024;
@@ -41,8 +41,7 @@ void BadHelo::add_patterns() {
 }
 
 std::string badhelo_invalid(int line, std::string_view text, int error) {
-  return "badhelo: invalid pattern on line " + std::to_string(line) + " (" +
-         qregex_error_text(error) + "): " + printable(text);
+  return log_words::invalid_pattern(line, qregex_error_text(error), text);
 }
 
 // Keeps of the pattern's parse what matching needs: the literal plan and, when that does
@@ -75,8 +74,7 @@ std::optional<bool> BadHelo::regex_matches(Pattern& p, std::string_view subject,
   if (!p.plan.required.empty() && subject.find(p.plan.required) == std::string_view::npos)
     return false;  // without its required text the regex cannot match
   auto gave_up = [&](const char* why) {
-    diagnostics.push_back("badhelo: pattern on line " + std::to_string(p.number) + " gave up (" +
-                          why + "), counted as matching: " + printable(p.text));
+    diagnostics.push_back(log_words::pattern_gave_up(p.number, why, p.text));
     return std::nullopt;
   };
   // Back-references on a long name can take Boost (and glibc) minutes, never counted

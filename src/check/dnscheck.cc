@@ -5,7 +5,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "check/logline.h"
+#include "check/log_words.h"
 
 DnsFlags DnsFlags::parse(std::string_view letters) {
   DnsFlags f;
@@ -94,6 +94,7 @@ Resolution resolution(const Lookup& a, const Lookup& aaaa, bool time_up) {
 }
 
 using Rule = Verdict::Rule;
+namespace words = log_words;
 
 // One decision in the making: the filters' log lines, the finding and the block if any.
 class Decision {
@@ -108,12 +109,12 @@ class Decision {
     if (ctx_.flags.L) log_.push_back(line);
   }
   void debug(const std::string& line) {
-    if (ctx_.flags.D) log_.push_back("debug: " + line);
+    if (ctx_.flags.D) log_.push_back(std::string(words::kDebug) + line);
   }
 
   // A filter failed: log it and block, unless P. True when the check ends here.
-  bool fail(Rule rule, const std::string& line) {
-    info(line);
+  bool fail(Rule rule, const words::DnsLine& line) {
+    info(this->line(line));
     if (ctx_.flags.P) return false;
     verdict_ = Verdict::block(rule);
     return true;
@@ -121,8 +122,7 @@ class Decision {
 
   DnsDecision tempfail() {
     bool refuse = ctx_.flags.T && !ctx_.flags.P;
-    info("HELO [" + name_ + "] DNS CHECK for IP [" + ip_ + "] temporary failed" +
-         (refuse ? "" : ", but let it go"));
+    info(line(refuse ? words::kTempfailLine : words::kLetGoLine));
     // let go or not, $LOGHELO says why nothing was checked
     verdict_ = refuse ? Verdict::block(Rule::tempfail) : Verdict::let_go(Rule::tempfail);
     return finish();
@@ -130,17 +130,18 @@ class Decision {
 
   void doesnt_solve(bool block) {
     verdict_.finding = Verdict::Finding::doesnt_solve;
-    std::string line = "HELO [" + name_ + "] from [" + ip_ + "] doesn't solve";
-    if (block) fail(Rule::A, line); else info(line);
+    if (block) fail(Rule::A, words::kNotSolvingLine);
+    else info(line(words::kNotSolvingLine));
   }
 
   void doesnt_match(bool block) {
     verdict_.finding = Verdict::Finding::doesnt_match;
-    std::string line = "HELO [" + name_ + "] doesn't match IP [" + ip_ + "]";
-    if (block) fail(Rule::B, line); else info(line);
+    if (block) fail(Rule::B, words::kMismatchLine);
+    else info(line(words::kMismatchLine));
   }
 
   bool blocked() const { return verdict_.is_block(); }
+  std::string line(const words::DnsLine& l) const { return words::dns_line(l, name_, ip_); }
 
   DnsDecision finish() {
     if (!ctx_.flags.H) verdict_.finding = Verdict::Finding::none;
@@ -164,12 +165,11 @@ std::optional<IpAddr> address_of(std::string_view name) {
 // N's comparison of one address the name stands for; loopback is only logged.
 bool address_is_ours(const DnsContext& ctx, Decision& d, const IpAddr& addr) {
   if (addr.is_loopback()) {
-    d.info("HELO [" + d.name() + "] resolves to loopback [" + addr.text() + "], let it go");
+    d.info(words::dns_line(words::kLoopbackLine, d.name(), addr.text()));
     return false;
   }
   if (!contains(ctx.local_addresses, addr)) return false;
-  return d.fail(Rule::N_ours, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                           "] is not a RELAYCLIENT");
+  return d.fail(Rule::N_ours, words::kOursLine);
 }
 
 // N and B for a name that is an address: it is its own address, no DNS is asked. An
@@ -179,7 +179,7 @@ DnsDecision decide_address(const DnsContext& ctx, Decision& d, const IpAddr& add
   const DnsFlags& f = ctx.flags;
   if (f.N && !ctx.relayclient) {
     if (literal && address.is_loopback()) {
-      if (d.fail(Rule::N_localhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+      if (d.fail(Rule::N_localhost, words::kLocalhostLine))
         return d.finish();
     } else if (address_is_ours(ctx, d, address)) {
       return d.finish();
@@ -194,10 +194,9 @@ DnsDecision decide_address(const DnsContext& ctx, Decision& d, const IpAddr& add
 // N's comparison of the name itself; true when the check ends here.
 bool name_is_ours(const DnsContext& ctx, Decision& d, const std::string& key) {
   if (key == "localhost" || key == "localhost.localdomain")
-    return d.fail(Rule::N_localhost, "invalid HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]");
+    return d.fail(Rule::N_localhost, words::kLocalhostLine);
   if (contains(ctx.local_names, key))
-    return d.fail(Rule::N_ours, "HELO [" + d.name() + "] is a local domain but IP [" + d.ip() +
-                             "] is not a RELAYCLIENT");
+    return d.fail(Rule::N_ours, words::kOursLine);
   return false;
 }
 
@@ -244,7 +243,7 @@ DnsDecision dns_decide(const DnsContext& ctx, std::string_view name, const Looku
     // A bare address is malformed here, as to helodnscheck's regular expression.
     bool ok = address_literal(name) || valid_hostname(name);
     d.debug(std::string("G: ") + (ok ? "valid syntax" : "malformed"));
-    if (!ok && d.fail(Rule::G, "malformed HELO/EHLO [" + d.name() + "] from [" + d.ip() + "]"))
+    if (!ok && d.fail(Rule::G, words::kMalformedLine))
       return d.finish();
   }
   if (auto address = address_of(name))

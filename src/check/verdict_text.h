@@ -10,7 +10,7 @@
 
 // The client a verdict is about, and what the configuration asks the log to say.
 struct VerdictScene {
-  std::string_view name;      // the HELO name, printable (check/logline.h)
+  std::string_view name;      // the HELO name, printable (check/log_words.h)
   std::string_view ip;        // the client's IP, printable
   bool log_pattern = false;   // $LOGREGEX: a badhelo refusal names its pattern
   bool log_no_helo = false;   // L: a refusal for a missing HELO logs "No HELO sent" first

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "stat/helostat_records.h"
 
 namespace {

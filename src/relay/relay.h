@@ -6,7 +6,7 @@
 #include <sys/types.h>
 
 #include "relay/child_watch.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "relay/smtp_session.h"
 
 class DnsDriver;  // drives the DNS checks (dns_driver.h); may be absent

@@ -240,8 +240,9 @@ void SmtpSession::note_helo(std::string_view name, bool complete) {
 void SmtpSession::log_helo(const Verdict& verdict) {
   if (!config_.log_helo) return;
   std::string rule = rule_text(verdict);
-  if (rule.empty()) rule = trusted_ || config_.relay_trusted ? "trusted" : "ok";
-  log("helo: <" + helo_shown_ + "> " + rule);
+  if (rule.empty()) rule = trusted_ || config_.relay_trusted ? log_words::rule::trusted
+                                                            : log_words::rule::ok;
+  log(log_words::helo(helo_shown_, rule));
 }
 
 const Verdict& SmtpSession::rcpt_verdict() const {
@@ -359,7 +360,7 @@ void SmtpSession::end_session_bare_lf(std::size_t forwarded) {
   mode_ = Mode::ended;
   to_client_.append(kBareLf);
   to_client_.append(kCrLf);
-  log("bare LF in message: 451 and disconnect");
+  log(std::string(log_words::kBareLfEvent));
 }
 
 // ---------------------------------------------------------------- server → client

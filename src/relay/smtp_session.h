@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/bytequeue.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "check/dnscheck.h"
 #include "check/verdict.h"
 

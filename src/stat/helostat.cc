@@ -24,7 +24,7 @@
 #include "stat/gunzip.h"
 #include "stat/helostat_report.h"
 #include "base/linesplit.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "stat/logscan.h"
 #include "stat/logstats.h"
 

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "base/text.h"
+#include "check/log_words.h"
 
 namespace {
 
@@ -107,45 +108,27 @@ bool is_ip(std::string_view s) {
   return inet_pton(AF_INET, buf, addr) == 1 || inet_pton(AF_INET6, buf, addr) == 1;
 }
 
-// The verdicts of a "helo:" line other than "badhelo PATTERN".
-constexpr std::string_view kVerdicts[] = {"ok", "trusted", "tempfail", "G", "A", "N", "B"};
-constexpr std::string_view kLonger = "> badhelo (longer than ";
+// helowrap's words (check/log_words.h), as helostat reads them.
+namespace words = log_words;
+namespace rule = log_words::rule;
+// "> badhelo " and "> badhelo (longer than " end the name in a "helo:" line.
+const std::string kBadheloCut = std::string(words::kHeloEnd) + std::string(rule::kBadhelo);
+const std::string kLongerCut = std::string(words::kHeloEnd) + std::string(rule::kLonger);
 
-// The DNS checks' lines that name the HELO (SPEC §5.3, §5.5): PREFIX NAME MIDDLE IP END.
-struct DnsLine {
-  std::string_view prefix, middle, end;
-};
-constexpr DnsLine kDnsLines[] = {
-    {"malformed HELO/EHLO [", "] from [", "]"},
-    {"invalid HELO/EHLO [", "] from [", "]"},
-    {"HELO [", "] from [", "] doesn't solve"},
-    {"HELO [", "] is a local domain but IP [", "] is not a RELAYCLIENT"},
-    {"HELO [", "] doesn't match IP [", "]"},
-    {"HELO [", "] DNS CHECK for IP [", "] temporary failed, but let it go"},
-    {"HELO [", "] DNS CHECK for IP [", "] temporary failed"},
-};
-
-struct Blocked {
-  std::string_view message, rule;
-};
-constexpr Blocked kBlocked[] = {
-    {"malformed HELO/EHLO hostname", "G"},
-    {"invalid host name in HELO/EHLO command.", "A"},
-    {"localhost HELO/EHLO doesn't match IP", "N"},
-    {"HELO doesn't match IP", "N"},
-    {"HELO/EHLO command must provide FQDN that match your IP address.", "B"},
-    {"temporary failure checking HELO/EHLO host name", "tempfail"},
-    {"no HELO/EHLO hostname has been sent.", "nohelo"},
-};
+// Whether s starts with one of the words: its length is a constant, so the compiler
+// compares inline, as with a literal (every line of the log is tried).
+template <const std::string_view& word>
+bool starts_with_word(std::string_view s) {
+  return s.size() >= word.size() && std::memcmp(s.data(), word.data(), word.size()) == 0;
+}
 
 // "HELO [NAME] resolves to loopback [ADDRESS], let it go": the address is the name's.
 bool parse_loopback(std::string_view text, LogEvent& e) {
-  constexpr std::string_view prefix = "HELO [", middle = "] resolves to loopback [",
-                             end = "], let it go";
-  if (!starts_with(text, prefix) || !ends_with(text, end)) return false;
-  std::size_t m = text.rfind(middle);
-  if (m == std::string_view::npos || m < prefix.size()) return false;
-  e.name = text.substr(prefix.size(), m - prefix.size());
+  const words::DnsLine& l = words::kLoopbackLine;
+  if (!starts_with(text, l.prefix) || !ends_with(text, l.end)) return false;
+  std::size_t m = text.rfind(l.middle);
+  if (m == std::string_view::npos || m < l.prefix.size()) return false;
+  e.name = text.substr(l.prefix.size(), m - l.prefix.size());
   e.type = printable_text(e.name) ? Type::dns_name : Type::malformed;
   return true;
 }
@@ -153,7 +136,7 @@ bool parse_loopback(std::string_view text, LogEvent& e) {
 bool parse_dns_name(std::string_view text, LogEvent& e) {
   if (parse_loopback(text, e)) return true;
   bool known_prefix = false;
-  for (const auto& d : kDnsLines) {
+  for (const auto& d : words::kClientLines) {
     if (!starts_with(text, d.prefix)) continue;
     known_prefix = true;
     if (text.size() < d.prefix.size() + d.middle.size() + e.ip.size() + d.end.size() ||
@@ -169,15 +152,15 @@ bool parse_dns_name(std::string_view text, LogEvent& e) {
 }
 
 bool parse_blocked(std::string_view text, LogEvent& e) {
-  constexpr std::string_view prefix = "blocked with: ";
-  if (!starts_with(text, prefix)) return false;
-  text.remove_prefix(prefix.size());
-  if (!ends_with3(text, " [", e.ip, "]") || text.size() == e.ip.size() + 3) {
+  if (!starts_with_word<words::kBlocked>(text)) return false;
+  text.remove_prefix(words::kBlocked.size());
+  std::size_t ip_size = words::kIpOpen.size() + e.ip.size() + words::kIpClose.size();
+  if (!ends_with3(text, words::kIpOpen, e.ip, words::kIpClose) || text.size() == ip_size) {
     e.type = Type::malformed;
     return true;
   }
-  e.pattern = text.substr(0, text.size() - e.ip.size() - 3);
-  e.rule = blocked_rule(e.pattern);
+  e.pattern = text.substr(0, text.size() - ip_size);
+  e.rule = words::blocked_rule(e.pattern);
   e.type = Type::dns_blocked;
   return true;
 }
@@ -238,12 +221,6 @@ void LogParser::parse_remote(std::string_view line, std::size_t at, LogEvent& e)
   e.type = Type::remote;
 }
 
-std::string_view blocked_rule(std::string_view message) {
-  for (const auto& b : kBlocked)
-    if (message == b.message) return b.rule;
-  return {};
-}
-
 bool split_remote(std::string_view text, std::string_view& helo, std::string_view& ip) {
   // An address has hex digits, dots and colons only: no suffix longer than those is one.
   std::size_t from = text.size();
@@ -279,8 +256,8 @@ const LogEvent& LogParser::parse(std::string_view line) {
     return e;
   }
   char first = line.empty() ? '\0' : line[0];
-  if (first == 'h' && starts_with(line, "helowrap: pid ")) {
-    parse_helowrap(line.substr(14), e);
+  if (first == 'h' && starts_with_word<words::kPid>(line)) {
+    parse_helowrap(line.substr(words::kPid.size()), e);
   } else if (first == 't' && starts_with(line, "tcpserver: ")) {
     parse_tcpserver(line.substr(11), e);
   } else {
@@ -338,8 +315,8 @@ void LogParser::parse_helowrap(std::string_view text, LogEvent& e) {
   if (sp == std::string_view::npos) return;
   e.pid = parse_pid(text.substr(0, sp));
   text.remove_prefix(sp + 1);
-  if (e.pid < 0 || !starts_with(text, "from ")) return;
-  text.remove_prefix(5);
+  if (e.pid < 0 || !starts_with_word<words::kFrom>(text)) return;
+  text.remove_prefix(words::kFrom.size());
   sp = text.find(' ');
   if (sp == 0 || sp == std::string_view::npos) return;
   e.ip = text.substr(0, sp);
@@ -349,21 +326,23 @@ void LogParser::parse_helowrap(std::string_view text, LogEvent& e) {
 
 // The event after "helowrap: pid PID from IP "; e.type is noise on entry.
 void LogParser::parse_event(std::string_view text, LogEvent& e) {
-  if (starts_with(text, "helo: <")) {
-    e.type = parse_helo(text.substr(7), e) ? Type::helo : Type::malformed;
+  if (starts_with_word<words::kHelo>(text)) {
+    e.type = parse_helo(text.substr(words::kHelo.size()), e) ? Type::helo : Type::malformed;
     return;
   }
-  if (starts_with(text, "badhelo: <")) {
-    e.type = parse_refusal(text.substr(10), e) ? Type::badhelo_refused : Type::malformed;
+  if (starts_with_word<words::kRefusal>(text)) {
+    e.type = parse_refusal(text.substr(words::kRefusal.size()), e) ? Type::badhelo_refused
+                                                                   : Type::malformed;
     return;
   }
-  if (starts_with(text, "badhelo: invalid pattern on ")) {
-    e.name = text.substr(28);
+  if (starts_with_word<words::kInvalidPattern>(text)) {
+    e.name = text.substr(words::kInvalidPattern.size());
     e.type = Type::invalid_pattern;
     return;
   }
   if (parse_blocked(text, e)) return;
-  if (ends_with3(text, "No HELO sent from [", e.ip, "]") && text.size() == e.ip.size() + 20) {
+  if (ends_with3(text, words::kNoHelo, e.ip, words::kIpClose) &&
+      text.size() == words::kNoHelo.size() + e.ip.size() + words::kIpClose.size()) {
     e.type = Type::no_helo;
     return;
   }
@@ -376,59 +355,61 @@ void LogParser::parse_event(std::string_view text, LogEvent& e) {
 bool LogParser::parse_helo(std::string_view rest, LogEvent& e) const {
   std::size_t cut = std::string_view::npos;
   for (const auto& p : patterns_)
-    if (ends_with3(rest, "> badhelo ", p, "") &&
-        (cut == std::string_view::npos || rest.size() - p.size() - 10 < cut))
-      cut = rest.size() - p.size() - 10;
+    if (ends_with3(rest, words::kHeloEnd, rule::kBadhelo, p) &&
+        (cut == std::string_view::npos || rest.size() - p.size() - kBadheloCut.size() < cut))
+      cut = rest.size() - p.size() - kBadheloCut.size();
   if (cut == std::string_view::npos) {
     std::size_t sp = rest.rfind(' ');
     if (sp != std::string_view::npos && sp > 0 && rest[sp - 1] == '>') {
       std::string_view last = rest.substr(sp + 1);
-      for (auto v : kVerdicts)
+      for (auto v : rule::kVerdicts)
         if (last == v) cut = sp - 1;
     }
   }
   if (cut == std::string_view::npos) {
-    std::size_t longer = ends_with(rest, " bytes)") ? last(rest, kLonger) : std::string_view::npos;
+    std::size_t longer =
+        ends_with(rest, rule::kLongerEnd) ? last(rest, kLongerCut) : std::string_view::npos;
     if (longer != std::string_view::npos) {
-      std::string_view tail = rest.substr(longer + kLonger.size());
-      if (ends_with(tail, " bytes)") && all_digits(tail.substr(0, tail.size() - 7)))
+      std::string_view tail = rest.substr(longer + kLongerCut.size());
+      if (ends_with(tail, rule::kLongerEnd) &&
+          all_digits(tail.substr(0, tail.size() - rule::kLongerEnd.size())))
         cut = longer;
     }
   }
-  if (cut == std::string_view::npos) cut = last(rest, "> badhelo ");
+  if (cut == std::string_view::npos) cut = last(rest, kBadheloCut);
   if (cut == std::string_view::npos) return false;
   e.name = rest.substr(0, cut);
-  e.rule = rest.substr(cut + 2);
-  return !e.rule.empty() && e.rule != "badhelo " && printable_text(e.name);
+  e.rule = rest.substr(cut + words::kHeloEnd.size());
+  return !e.rule.empty() && e.rule != rule::kBadhelo && printable_text(e.name);
 }
 
 // "NAME> at IP", "NAME> at IP matches pattern: P" or "NAME...> at IP HELO longer than N
 // bytes". The pattern comes last: the last " matches pattern: " after "> at IP" starts
 // it, unless a known pattern ends the line.
 bool LogParser::parse_refusal(std::string_view rest, LogEvent& e) const {
-  std::size_t at_len = 5 + e.ip.size();  // "> at IP"
+  std::size_t at_len = words::kAt.size() + e.ip.size();  // "> at IP"
   auto name_before = [&](std::size_t end) {
     if (end < at_len) return false;
     std::string_view head = rest.substr(0, end);
-    if (!ends_with3(head, "> at ", e.ip, "")) return false;
+    if (!ends_with3(head, words::kAt, e.ip, "")) return false;
     e.name = head.substr(0, head.size() - at_len);
     return printable_text(e.name);
   };
-  if (ends_with3(rest, "> at ", e.ip, "")) return name_before(rest.size());
-  constexpr std::string_view matches = " matches pattern: ";
+  if (ends_with3(rest, words::kAt, e.ip, "")) return name_before(rest.size());
+  constexpr std::string_view matches = words::kMatches;
   for (const auto& p : patterns_)
     if (rest.size() >= p.size() + matches.size() && ends_with3(rest, matches, p, "") &&
         name_before(rest.size() - p.size() - matches.size())) {
       e.pattern = rest.substr(rest.size() - p.size());
       return true;
     }
-  constexpr std::string_view longer = " HELO longer than ";
-  std::size_t l = ends_with(rest, " bytes") ? last(rest, longer) : std::string_view::npos;
-  if (l != std::string_view::npos && ends_with(rest, " bytes")) {
+  constexpr std::string_view longer = words::kLongerThan, bytes = words::kBytes;
+  std::size_t l = ends_with(rest, bytes) ? last(rest, longer) : std::string_view::npos;
+  if (l != std::string_view::npos && ends_with(rest, bytes)) {
     std::string_view n = rest.substr(l + longer.size());
-    n.remove_suffix(6);
-    if (all_digits(n) && name_before(l) && ends_with(e.name, "...")) {
-      e.name.remove_suffix(3);
+    n.remove_suffix(bytes.size());
+    if (all_digits(n) && name_before(l) && ends_with(e.name, words::kCut)) {
+      e.name.remove_suffix(words::kCut.size());
       e.length = n;
       return true;
     }

@@ -67,9 +67,6 @@ class LogParser {
   std::vector<std::string> patterns_;
 };
 
-// The rule a "blocked with: MESSAGE" stands for (G, A, N, B, tempfail, nohelo), or "".
-std::string_view blocked_rule(std::string_view message);
-
 // Splits "HELO:HOST:IP" of chkuser's remote <...>: HOST has no colon, IP is the longest
 // suffix that is an IPv4 or IPv6 address, HELO (which may hold colons) is the rest.
 bool split_remote(std::string_view text, std::string_view& helo, std::string_view& ip);

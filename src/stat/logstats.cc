@@ -1,7 +1,7 @@
 #include "stat/logstats.h"
 
 #include "base/text.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 
 namespace {
 
@@ -16,7 +16,7 @@ LogStats::LogStats(std::optional<UnixTime> since, std::optional<UnixTime> until)
 
 void LogStats::set_patterns(const std::vector<ControlLine>& lines) {
   for (const auto& l : lines) {
-    std::uint32_t id = rule_id("badhelo " + printable(l.text));
+    std::uint32_t id = rule_id(log_words::badhelo_rule(l.text));
     if (rules_[id].line == 0) rules_[id].line = l.number;
   }
 }
@@ -181,19 +181,20 @@ void LogStats::on_refusal(const LogEvent& e, bool in) {
     if (!c.name || c.name->first != e.name) new_helo(c, &name(e.name));
     rule = badhelo_rule(c, e);
   } else {
-    if (e.rule == "nohelo" && c.name) new_helo(c, nullptr);
-    rule = e.rule.empty() ? rule_id_of("blocked with: ", e.pattern, "") : rule_id(e.rule);
+    if (e.rule == log_words::rule::nohelo && c.name) new_helo(c, nullptr);
+    rule = e.rule.empty() ? rule_id_of(log_words::kBlocked, e.pattern, "") : rule_id(e.rule);
   }
   refusal(c, rule, e, in);
 }
 
 // The pattern the line names ($LOGREGEX), else the one of the connection's "helo:" line.
 std::uint32_t LogStats::badhelo_rule(const Connection& c, const LogEvent& e) {
-  if (!e.length.empty()) return rule_id_of("badhelo (longer than ", e.length, " bytes)");
-  if (!e.pattern.empty()) return rule_id_of("badhelo ", e.pattern, "");
-  if (c.helo_rule != kNoRule && starts_with(rules_[c.helo_rule].rule, "badhelo"))
+  namespace rule = log_words::rule;
+  if (!e.length.empty()) return rule_id_of(rule::kLonger, e.length, rule::kLongerEnd);
+  if (!e.pattern.empty()) return rule_id_of(rule::kBadhelo, e.pattern, "");
+  if (c.helo_rule != kNoRule && starts_with(rules_[c.helo_rule].rule, rule::badhelo))
     return c.helo_rule;
-  return rule_id("badhelo");
+  return rule_id(rule::badhelo);
 }
 
 // The rule named by a + b + c, built in a buffer that keeps its memory.

@@ -19,7 +19,7 @@
 #include "check/badhelo.h"
 #include "corpus.h"
 #include "glibc_oracle.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "check/qregex_translate.h"
 
 namespace {

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "check/badhelo.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "check/verdict_text.h"
 
 using namespace std::string_literals;

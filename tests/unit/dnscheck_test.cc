@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 
 #include "check/dnscheck.h"
-#include "check/logline.h"
+#include "check/log_words.h"
 #include "check/verdict_text.h"
 
 std::ostream& operator<<(std::ostream& o, const IpAddr& a) { return o << a.text(); }

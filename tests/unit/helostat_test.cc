@@ -10,6 +10,7 @@
 #include "helocheck/whatif.h"
 #include "stat/helostat_report.h"
 #include "base/linesplit.h"
+#include "check/log_words.h"
 #include "stat/logscan.h"
 #include "stat/logstats.h"
 #include "stat/logtime.h"
@@ -18,6 +19,9 @@
 namespace {
 
 using Type = LogEvent::Type;
+namespace words = log_words;
+namespace rule = log_words::rule;
+namespace message = log_words::message;
 
 // Local time is UTC for the duration of a test case.
 struct Utc {
@@ -50,9 +54,14 @@ std::string stamp(UnixTime t) {
   return buf;
 }
 
-std::string hw(UnixTime t, long pid, const std::string& ip, const std::string& event) {
-  return stamp(t) + " helowrap: pid " + std::to_string(pid) + " from " + ip + " " + event;
+// helowrap's line of `event`, without and with a time stamp.
+std::string hw(long pid, const std::string& ip, const std::string& event) {
+  return LogPrefix(pid, ip).line(event);
 }
+std::string hw(UnixTime t, long pid, const std::string& ip, const std::string& event) {
+  return stamp(t) + " " + hw(pid, ip, event);
+}
+std::string str(std::string_view s) { return std::string(s); }
 
 // The event's views point into the line: it is kept until the next call.
 LogEvent parse(const std::string& line, const std::vector<std::string>& patterns = {}) {
@@ -173,7 +182,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(helostat_parse)
 
 BOOST_AUTO_TEST_CASE(loghelo_lines) {
-  LogEvent e = parse(kStamp0 + " helowrap: pid 32549 from 127.0.0.1 helo: <good.example.org> ok");
+  LogEvent e =
+      parse(kStamp0 + " " + hw(32549, "127.0.0.1", words::helo("good.example.org", rule::ok)));
   BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::helo));
   BOOST_TEST(e.has_time);
   BOOST_TEST(e.time == kT0);
@@ -181,31 +191,34 @@ BOOST_AUTO_TEST_CASE(loghelo_lines) {
   BOOST_TEST(e.ip == "127.0.0.1");
   BOOST_TEST(e.name == "good.example.org");
   BOOST_TEST(e.rule == "ok");
-  for (const char* v : {"trusted", "tempfail", "G", "A", "N", "B", "badhelo ^bad\\.",
-                        "badhelo (longer than 16384 bytes)", "badhelo !\\."}) {
-    e = parse("helowrap: pid 1 from ::1 helo: <x.example> " + std::string(v));
+  for (const std::string& v :
+       {str(rule::trusted), str(rule::tempfail), str(rule::G), str(rule::A), str(rule::N),
+        str(rule::B), words::badhelo_rule("^bad\\."), words::badhelo_too_long_rule("16384"),
+        words::badhelo_rule("!\\.")}) {
+    e = parse(hw(1, "::1", words::helo("x.example", v)));
     BOOST_TEST(e.rule == v);
     BOOST_TEST(e.name == "x.example");
     BOOST_TEST(!e.has_time);
   }
-  e = parse("helowrap: pid 1 from 192.0.2.1 helo: <> ok");  // HELO without a name
+  e = parse(hw(1, "192.0.2.1", words::helo("", rule::ok)));  // HELO without a name
   BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::helo));
   BOOST_TEST(e.name == "");
 }
 
 // The name is the client's: it may imitate the rest of the line. The verdict is at the end.
 BOOST_AUTO_TEST_CASE(names_that_imitate_a_verdict) {
-  LogEvent e = parse("helowrap: pid 1 from 192.0.2.1 helo: <a> badhelo x> ok");
+  const std::string ip = "192.0.2.1";
+  LogEvent e = parse(hw(1, ip, words::helo("a> badhelo x", rule::ok)));
   BOOST_TEST(e.name == "a> badhelo x");
   BOOST_TEST(e.rule == "ok");
-  e = parse("helowrap: pid 1 from 192.0.2.1 helo: <a> ok> badhelo mail");
+  e = parse(hw(1, ip, words::helo("a> ok", words::badhelo_rule("mail"))));
   BOOST_TEST(e.name == "a> ok");
   BOOST_TEST(e.rule == "badhelo mail");
-  e = parse("helowrap: pid 1 from 192.0.2.1 helo: <a> badhelo x> badhelo y");
+  e = parse(hw(1, ip, words::helo("a> badhelo x", words::badhelo_rule("y"))));
   BOOST_TEST(e.name == "a> badhelo x");
   BOOST_TEST(e.rule == "badhelo y");
   // A pattern that ends like a verdict is read right when -c names it.
-  const std::string odd = "helowrap: pid 1 from 192.0.2.1 helo: <mx.example> badhelo x> ok";
+  const std::string odd = hw(1, ip, words::helo("mx.example", words::badhelo_rule("x> ok")));
   BOOST_TEST(parse(odd).rule == "ok");
   e = parse(odd, {"x> ok"});
   BOOST_TEST(e.name == "mx.example");
@@ -213,76 +226,74 @@ BOOST_AUTO_TEST_CASE(names_that_imitate_a_verdict) {
 }
 
 BOOST_AUTO_TEST_CASE(badhelo_refusals) {
-  LogEvent e = parse("helowrap: pid 7 from 192.0.2.9 badhelo: <bad.example> at 192.0.2.9");
+  const std::string ip = "192.0.2.9";
+  LogEvent e = parse(hw(7, ip, words::badhelo_refusal("bad.example", ip)));
   BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::badhelo_refused));
   BOOST_TEST(e.name == "bad.example");
   BOOST_TEST(e.pattern == "");
-  e = parse("helowrap: pid 7 from 192.0.2.9 badhelo: <bad.example> at 192.0.2.9 matches "
-            "pattern: ^bad\\.");
+  e = parse(hw(7, ip, words::badhelo_refusal("bad.example", ip, "^bad\\.")));
   BOOST_TEST(e.name == "bad.example");
   BOOST_TEST(e.pattern == "^bad\\.");
-  e = parse("helowrap: pid 7 from 192.0.2.9 badhelo: <x> at 192.0.2.9 matches pattern: y> at "
-            "192.0.2.9 matches pattern: mail");
+  e = parse(hw(7, ip, words::badhelo_refusal("x> at 192.0.2.9 matches pattern: y", ip, "mail")));
   BOOST_TEST(e.name == "x> at 192.0.2.9 matches pattern: y");
   BOOST_TEST(e.pattern == "mail");
-  e = parse("helowrap: pid 7 from 192.0.2.9 badhelo: <x> at 192.0.2.9 matches pattern: y> at "
-            "192.0.2.9");
+  e = parse(hw(7, ip, words::badhelo_refusal("x> at 192.0.2.9 matches pattern: y", ip)));
   BOOST_TEST(e.name == "x> at 192.0.2.9 matches pattern: y");
   BOOST_TEST(e.pattern == "");
-  e = parse("helowrap: pid 7 from 192.0.2.9 badhelo: <aaaa...> at 192.0.2.9 HELO longer than "
-            "16384 bytes");
+  e = parse(hw(7, ip, words::badhelo_too_long("aaaa", ip, "16384")));
   BOOST_TEST(e.name == "aaaa");
   BOOST_TEST(e.length == "16384");
 }
 
 BOOST_AUTO_TEST_CASE(dns_lines) {
-  const std::string p = "helowrap: pid 5 from 192.0.2.1 ";
-  LogEvent e = parse(p + "blocked with: malformed HELO/EHLO hostname [192.0.2.1]");
+  const std::string ip = "192.0.2.1";
+  auto blocked = [&](std::string_view m) { return parse(hw(5, ip, words::blocked_with(m, ip))); };
+  LogEvent e = blocked(message::malformed);
   BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::dns_blocked));
   BOOST_TEST(e.rule == "G");
-  BOOST_TEST(parse(p + "blocked with: invalid host name in HELO/EHLO command. [192.0.2.1]").rule == "A");
-  BOOST_TEST(parse(p + "blocked with: localhost HELO/EHLO doesn't match IP [192.0.2.1]").rule == "N");
-  BOOST_TEST(parse(p + "blocked with: HELO doesn't match IP [192.0.2.1]").rule == "N");
-  BOOST_TEST(parse(p + "blocked with: HELO/EHLO command must provide FQDN that match your IP "
-                       "address. [192.0.2.1]").rule == "B");
-  BOOST_TEST(parse(p + "blocked with: temporary failure checking HELO/EHLO host name "
-                       "[192.0.2.1]").rule == "tempfail");
-  BOOST_TEST(parse(p + "blocked with: no HELO/EHLO hostname has been sent. [192.0.2.1]").rule ==
-             "nohelo");
-  e = parse(p + "blocked with: something new [192.0.2.1]");
+  BOOST_TEST(blocked(message::not_solving).rule == "A");
+  BOOST_TEST(blocked(message::localhost).rule == "N");
+  BOOST_TEST(blocked(message::ours).rule == "N");
+  BOOST_TEST(blocked(message::mismatch).rule == "B");
+  BOOST_TEST(blocked(message::tempfail).rule == "tempfail");
+  BOOST_TEST(blocked(message::no_helo).rule == "nohelo");
+  e = blocked("something new");
   BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::dns_blocked));
   BOOST_TEST(e.rule == "");
   BOOST_TEST(e.pattern == "something new");
-  BOOST_TEST(static_cast<int>(parse(p + "blocked with: x [192.0.2.2]").type) ==
+  BOOST_TEST(static_cast<int>(parse(hw(5, ip, words::blocked_with("x", "192.0.2.2"))).type) ==
              static_cast<int>(Type::malformed));
   struct {
-    const char* line;
+    const words::DnsLine& line;
     const char* name;
+    const char* second;  // the client's IP, or the address a name resolves to
   } named[] = {
-      {"malformed HELO/EHLO [x_y] from [192.0.2.1]", "x_y"},
-      {"invalid HELO/EHLO [localhost] from [192.0.2.1]", "localhost"},
-      {"HELO [a] from [192.0.2.1]] from [192.0.2.1] doesn't solve", "a] from [192.0.2.1]"},
-      {"HELO [me.test] is a local domain but IP [192.0.2.1] is not a RELAYCLIENT", "me.test"},
-      {"HELO [other.test] doesn't match IP [192.0.2.1]", "other.test"},
-      {"HELO [t.test] DNS CHECK for IP [192.0.2.1] temporary failed, but let it go", "t.test"},
-      {"HELO [t.test] DNS CHECK for IP [192.0.2.1] temporary failed", "t.test"},
-      {"HELO [lo.test] resolves to loopback [127.0.0.1], let it go", "lo.test"},
-      {"HELO [lo6.test] resolves to loopback [::1], let it go", "lo6.test"},
+      {words::kMalformedLine, "x_y", "192.0.2.1"},
+      {words::kLocalhostLine, "localhost", "192.0.2.1"},
+      {words::kNotSolvingLine, "a] from [192.0.2.1]", "192.0.2.1"},
+      {words::kOursLine, "me.test", "192.0.2.1"},
+      {words::kMismatchLine, "other.test", "192.0.2.1"},
+      {words::kLetGoLine, "t.test", "192.0.2.1"},
+      {words::kTempfailLine, "t.test", "192.0.2.1"},
+      {words::kLoopbackLine, "lo.test", "127.0.0.1"},
+      {words::kLoopbackLine, "lo6.test", "::1"},
   };
   for (const auto& n : named) {
-    e = parse(p + n.line);
-    BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::dns_name), n.line);
+    std::string line = words::dns_line(n.line, n.name, n.second);
+    e = parse(hw(5, ip, line));
+    BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::dns_name), line);
     BOOST_TEST(e.name == n.name);
   }
-  BOOST_TEST(static_cast<int>(parse(p + "No HELO sent from [192.0.2.1]").type) ==
+  BOOST_TEST(static_cast<int>(parse(hw(5, ip, words::no_helo(ip))).type) ==
              static_cast<int>(Type::no_helo));
-  BOOST_TEST(static_cast<int>(parse(p + "HELO [x] something else").type) ==
+  BOOST_TEST(static_cast<int>(parse(hw(5, ip, str(words::kNotSolvingLine.prefix) +
+                                                  "x] something else")).type) ==
              static_cast<int>(Type::malformed));
-  BOOST_TEST(static_cast<int>(parse(p + "debug: G: valid syntax").type) ==
+  BOOST_TEST(static_cast<int>(parse(hw(5, ip, str(words::kDebug) + "G: valid syntax")).type) ==
              static_cast<int>(Type::noise));
-  e = parse(p + "badhelo: invalid pattern on line 3: ([");
+  e = parse(hw(5, ip, words::invalid_pattern(3, "Unmatched [", "([")));
   BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::invalid_pattern));
-  BOOST_TEST(e.name == "line 3: ([");
+  BOOST_TEST(e.name == "line 3 (Unmatched [): ([");
 }
 
 BOOST_AUTO_TEST_CASE(chkuser_remote) {
@@ -317,20 +328,22 @@ BOOST_AUTO_TEST_CASE(stamps_noise_and_malformed) {
   BOOST_TEST(type(kStamp0) == noise);
   BOOST_TEST(type("") == noise);
   BOOST_TEST(type("rblsmtpd: 192.0.2.1 pid 12: 451 listed") == noise);
-  BOOST_TEST(type("@400000006b048a16 helowrap: pid 1 from x helo: <a> ok") == bad);
-  BOOST_TEST(type("@400000006b048a1604b99a3x helowrap: pid 1 from x helo: <a> ok") == bad);
-  BOOST_TEST(type("@40000000 helowrap: pid 1 from 1.2.3.4 helo: <x> ok") == bad);  // cut
+  const std::string ok_a = words::helo("a", rule::ok);
+  BOOST_TEST(type("@400000006b048a16 " + hw(1, "x", ok_a)) == bad);
+  BOOST_TEST(type("@400000006b048a1604b99a3x " + hw(1, "x", ok_a)) == bad);
+  BOOST_TEST(type("@40000000 " + hw(1, "1.2.3.4", words::helo("x", rule::ok))) == bad);  // cut
   // Another program's line with a label that is not hex is not read further: other.
   BOOST_TEST(type("@400000006b048a1604b99a3x tcpserver: status: 1/40") == noise);
-  BOOST_TEST(type(kStamp0 + "helowrap: pid 1 from x helo: <a> ok") == bad);
-  BOOST_TEST(type("helowrap: pid x from 1.2.3.4 helo: <a> ok") == bad);
-  BOOST_TEST(type("helowrap: pid 1 from 1.2.3.4") == bad);
-  BOOST_TEST(type("helowrap: pid 1 from 1.2.3.4 helo: <a>") == bad);
-  BOOST_TEST(type("helowrap: pid 1 from 1.2.3.4 helo: <a> badhelo ") == bad);
-  BOOST_TEST(type("helowrap: pid 1 from 1.2.3.4 helo: <a\tb> ok") == bad);
-  BOOST_TEST(type("helowrap: pid 1 from 1.2.3.4 badhelo: <a> at 1.2.3.5") == bad);
-  BOOST_TEST(type("helowrap: pid 1 from 1.2.3.4 helo: <a> ok\r") ==
-             static_cast<int>(Type::helo));
+  BOOST_TEST(type(kStamp0 + hw(1, "x", ok_a)) == bad);
+  BOOST_TEST(type(str(words::kPid) + "x " + str(words::kFrom) + "1.2.3.4 " + ok_a) == bad);
+  BOOST_TEST(type(str(words::kPid) + "1 " + str(words::kFrom) + "1.2.3.4") == bad);
+  const std::string ip = "1.2.3.4";
+  BOOST_TEST(type(hw(1, ip, str(words::kHelo) + "a>")) == bad);
+  BOOST_TEST(type(hw(1, ip, words::helo("a", rule::kBadhelo))) == bad);
+  // helowrap writes a tab as '?': a raw one is not its line
+  BOOST_TEST(type(hw(1, ip, str(words::kHelo) + "a\tb" + str(words::kHeloEnd) + "ok")) == bad);
+  BOOST_TEST(type(hw(1, ip, words::badhelo_refusal("a", "1.2.3.5"))) == bad);
+  BOOST_TEST(type(hw(1, ip, ok_a) + "\r") == static_cast<int>(Type::helo));
   LogEvent e = parse(kStamp0 + " tcpserver: end 32549 status 0");
   BOOST_TEST(static_cast<int>(e.type) == static_cast<int>(Type::session_end));
   BOOST_TEST(e.pid == 32549);
@@ -345,17 +358,17 @@ BOOST_AUTO_TEST_SUITE(helostat_count)
 BOOST_AUTO_TEST_CASE(names_ranked_with_refusals_by_rule) {
   Utc utc;
   Feed f;
-  f << hw(kT0, 10, "192.0.2.1", "helo: <good.example> ok")
-    << hw(kT0 + 1, 11, "192.0.2.2", "helo: <good.example> ok")
-    << hw(kT0 + 2, 12, "192.0.2.3", "helo: <bad.example> badhelo ^bad\\.")
-    << hw(kT0 + 2, 12, "192.0.2.3", "badhelo: <bad.example> at 192.0.2.3")
-    << hw(kT0 + 3, 12, "192.0.2.3", "badhelo: <bad.example> at 192.0.2.3")
+  f << hw(kT0, 10, "192.0.2.1", words::helo("good.example", rule::ok))
+    << hw(kT0 + 1, 11, "192.0.2.2", words::helo("good.example", rule::ok))
+    << hw(kT0 + 2, 12, "192.0.2.3", words::helo("bad.example", words::badhelo_rule("^bad\\.")))
+    << hw(kT0 + 2, 12, "192.0.2.3", words::badhelo_refusal("bad.example", "192.0.2.3"))
+    << hw(kT0 + 3, 12, "192.0.2.3", words::badhelo_refusal("bad.example", "192.0.2.3"))
     << stamp(kT0 + 4) + " tcpserver: end 12 status 0"
-    << hw(kT0 + 5, 13, "192.0.2.4", "helo: <x_y.example> G")
-    << hw(kT0 + 5, 13, "192.0.2.4", "blocked with: malformed HELO/EHLO hostname [192.0.2.4]")
+    << hw(kT0 + 5, 13, "192.0.2.4", words::helo("x_y.example", rule::G))
+    << hw(kT0 + 5, 13, "192.0.2.4", words::blocked_with(message::malformed, "192.0.2.4"))
     << "garbage @ line"
     << "@4000 broken stamp"
-    << "helowrap: pid 1 from 192.0.2.9 helo: <no verdict>";
+    << hw(1, "192.0.2.9", str(words::kHelo) + "no verdict>");
   std::string out = f.tab();
   BOOST_TEST(lines_of(out, "stats")[0] ==
              "stats\t11\t7\t2\t2\t0\t2026-11-23 18:46:36\t2026-11-23 18:46:41");
@@ -380,15 +393,14 @@ BOOST_AUTO_TEST_CASE(names_ranked_with_refusals_by_rule) {
 // Without $LOGHELO a "blocked with" does not name the HELO; the DNS check's own line does.
 BOOST_AUTO_TEST_CASE(dns_refusals_take_the_name_from_earlier_lines) {
   Feed f;
-  f << hw(kT0, 20, "192.0.2.1", "HELO [nx.test] from [192.0.2.1] doesn't solve")
-    << hw(kT0, 20, "192.0.2.1", "blocked with: invalid host name in HELO/EHLO command. [192.0.2.1]")
-    << hw(kT0, 20, "192.0.2.1", "blocked with: invalid host name in HELO/EHLO command. [192.0.2.1]")
-    << hw(kT0, 21, "192.0.2.2", "blocked with: HELO/EHLO command must provide FQDN that match "
-                                "your IP address. [192.0.2.2]")
-    << hw(kT0, 22, "192.0.2.3", "No HELO sent from [192.0.2.3]")
-    << hw(kT0, 22, "192.0.2.3", "blocked with: no HELO/EHLO hostname has been sent. [192.0.2.3]")
-    << hw(kT0, 22, "192.0.2.3", "No HELO sent from [192.0.2.3]")
-    << hw(kT0, 22, "192.0.2.3", "blocked with: no HELO/EHLO hostname has been sent. [192.0.2.3]");
+  f << hw(kT0, 20, "192.0.2.1", words::dns_line(words::kNotSolvingLine, "nx.test", "192.0.2.1"))
+    << hw(kT0, 20, "192.0.2.1", words::blocked_with(message::not_solving, "192.0.2.1"))
+    << hw(kT0, 20, "192.0.2.1", words::blocked_with(message::not_solving, "192.0.2.1"))
+    << hw(kT0, 21, "192.0.2.2", words::blocked_with(message::mismatch, "192.0.2.2"))
+    << hw(kT0, 22, "192.0.2.3", words::no_helo("192.0.2.3"))
+    << hw(kT0, 22, "192.0.2.3", words::blocked_with(message::no_helo, "192.0.2.3"))
+    << hw(kT0, 22, "192.0.2.3", words::no_helo("192.0.2.3"))
+    << hw(kT0, 22, "192.0.2.3", words::blocked_with(message::no_helo, "192.0.2.3"));
   std::string out = f.tab();
   auto helo = lines_of(out, "helo");
   BOOST_REQUIRE(helo.size() == 1u);  // ranked by refusals: no $LOGHELO, no chkuser lines
@@ -431,10 +443,10 @@ BOOST_AUTO_TEST_CASE(pattern_from_the_helo_line_and_never_matching_patterns) {
   Feed f;
   f.parser.set_patterns({"^bad\\.", "mail", "never"});
   f.stats.set_patterns(control_parse("^bad\\.\nmail\n# c\nnever\n"));
-  f << hw(kT0, 30, "192.0.2.1", "helo: <mail.example> badhelo mail")
-    << hw(kT0, 30, "192.0.2.1", "badhelo: <mail.example> at 192.0.2.1")
-    << hw(kT0, 31, "192.0.2.1", "helo: <bad.example> badhelo ^bad\\.")
-    << hw(kT0, 31, "192.0.2.1", "badhelo: <bad.example> at 192.0.2.1 matches pattern: ^bad\\.");
+  f << hw(kT0, 30, "192.0.2.1", words::helo("mail.example", words::badhelo_rule("mail")))
+    << hw(kT0, 30, "192.0.2.1", words::badhelo_refusal("mail.example", "192.0.2.1"))
+    << hw(kT0, 31, "192.0.2.1", words::helo("bad.example", words::badhelo_rule("^bad\\.")))
+    << hw(kT0, 31, "192.0.2.1", words::badhelo_refusal("bad.example", "192.0.2.1", "^bad\\."));
   auto rules = lines_of(f.tab(), "rule");
   BOOST_REQUIRE(rules.size() == 3u);
   BOOST_TEST(rules[0] == "rule\t1\t1\t1\t1\tbadhelo ^bad\\.");
@@ -463,11 +475,11 @@ BOOST_AUTO_TEST_CASE(chkuser_lines_rank_when_there_is_no_loghelo) {
 
 BOOST_AUTO_TEST_CASE(time_window) {
   Feed f(kT0 + 10, kT0 + 20);
-  f << hw(kT0, 1, "192.0.2.1", "helo: <early.example> ok")
-    << hw(kT0 + 10, 2, "192.0.2.1", "helo: <in.example> ok")
-    << hw(kT0 + 19, 3, "192.0.2.1", "helo: <in.example> ok")
-    << hw(kT0 + 20, 4, "192.0.2.1", "helo: <late.example> ok")
-    << "helowrap: pid 5 from 192.0.2.1 helo: <unstamped.example> ok";
+  f << hw(kT0, 1, "192.0.2.1", words::helo("early.example", rule::ok))
+    << hw(kT0 + 10, 2, "192.0.2.1", words::helo("in.example", rule::ok))
+    << hw(kT0 + 19, 3, "192.0.2.1", words::helo("in.example", rule::ok))
+    << hw(kT0 + 20, 4, "192.0.2.1", words::helo("late.example", rule::ok))
+    << hw(5, "192.0.2.1", words::helo("unstamped.example", rule::ok));
   std::string out = f.tab();
   BOOST_TEST(lines_of(out, "stats")[0].find("stats\t5\t2\t0\t0\t3\t") == 0u);
   auto helo = lines_of(out, "helo");
@@ -478,8 +490,8 @@ BOOST_AUTO_TEST_CASE(time_window) {
 // A connection whose HELO came before the window still names its refusals in it.
 BOOST_AUTO_TEST_CASE(refusal_in_window_of_a_helo_before_it) {
   Feed f(kT0 + 10, {});
-  f << hw(kT0, 1, "192.0.2.1", "helo: <x_y> G")
-    << hw(kT0 + 11, 1, "192.0.2.1", "blocked with: malformed HELO/EHLO hostname [192.0.2.1]");
+  f << hw(kT0, 1, "192.0.2.1", words::helo("x_y", rule::G))
+    << hw(kT0 + 11, 1, "192.0.2.1", words::blocked_with(message::malformed, "192.0.2.1"));
   auto refused = lines_of(f.tab(), "refused");
   BOOST_REQUIRE(refused.size() == 1u);
   BOOST_TEST(refused[0].find("\t192.0.2.1\tx_y\tG\t1\t1") != std::string::npos);
@@ -487,9 +499,9 @@ BOOST_AUTO_TEST_CASE(refusal_in_window_of_a_helo_before_it) {
 
 BOOST_AUTO_TEST_CASE(pid_reused_by_another_client_is_another_connection) {
   Feed f;
-  f << hw(kT0, 1, "192.0.2.1", "helo: <a.example> G")
-    << hw(kT0, 1, "192.0.2.1", "blocked with: malformed HELO/EHLO hostname [192.0.2.1]")
-    << hw(kT0, 1, "192.0.2.2", "blocked with: malformed HELO/EHLO hostname [192.0.2.2]");
+  f << hw(kT0, 1, "192.0.2.1", words::helo("a.example", rule::G))
+    << hw(kT0, 1, "192.0.2.1", words::blocked_with(message::malformed, "192.0.2.1"))
+    << hw(kT0, 1, "192.0.2.2", words::blocked_with(message::malformed, "192.0.2.2"));
   auto refused = lines_of(f.tab(), "refused");
   BOOST_REQUIRE(refused.size() == 2u);
   BOOST_TEST(refused[1].find("\t192.0.2.2\t(unknown)\tG\t1\t1") != std::string::npos);
@@ -498,7 +510,8 @@ BOOST_AUTO_TEST_CASE(pid_reused_by_another_client_is_another_connection) {
 BOOST_AUTO_TEST_CASE(many_connections_stay_bounded_and_counted) {
   Feed f;
   for (long pid = 1; pid <= 100000; ++pid)
-    f << hw(kT0, pid, "192.0.2.1", "helo: <n" + std::to_string(pid % 7) + ".example> ok");
+    f << hw(kT0, pid, "192.0.2.1",
+            words::helo("n" + std::to_string(pid % 7) + ".example", rule::ok));
   auto helo = lines_of(f.tab(), "helo");
   BOOST_REQUIRE(helo.size() == 7u);
   BOOST_TEST(helo[0] == "helo\t14286\t0\tn1.example\t192.0.2.1");
@@ -507,9 +520,9 @@ BOOST_AUTO_TEST_CASE(many_connections_stay_bounded_and_counted) {
 BOOST_AUTO_TEST_CASE(limit_and_terminal_table) {
   Utc utc;
   Feed f;
-  for (int i = 0; i < 4; ++i) f << hw(kT0, 1, "192.0.2.1", "helo: <a.example> ok");
-  for (int i = 0; i < 2; ++i) f << hw(kT0, 2, "192.0.2.2", "helo: <b.example> ok");
-  f << hw(kT0, 3, "192.0.2.3", "helo: <c.example> ok");
+  for (int i = 0; i < 4; ++i) f << hw(kT0, 1, "192.0.2.1", words::helo("a.example", rule::ok));
+  for (int i = 0; i < 2; ++i) f << hw(kT0, 2, "192.0.2.2", words::helo("b.example", rule::ok));
+  f << hw(kT0, 3, "192.0.2.3", words::helo("c.example", rule::ok));
   BOOST_TEST(lines_of(f.tab(2), "helo").size() == 2u);
   ReportOptions opt;
   opt.limit = 2;
@@ -532,10 +545,10 @@ BOOST_AUTO_TEST_CASE(names_table_columns_say_what_they_count) {
   ReportOptions opt;
   opt.clients = opt.rules = false;
   Feed part;
-  part << hw(kT0, 1, "192.0.2.1", "helo: <a.example> ok")
-       << hw(kT0, 2, "192.0.2.1", "helo: <a.example> ok");
+  part << hw(kT0, 1, "192.0.2.1", words::helo("a.example", rule::ok))
+       << hw(kT0, 2, "192.0.2.1", words::helo("a.example", rule::ok));
   for (long pid = 3; pid < 7; ++pid)
-    part << hw(kT0, pid, "192.0.2.3", "badhelo: <bad.example> at 192.0.2.3");
+    part << hw(kT0, pid, "192.0.2.3", words::badhelo_refusal("bad.example", "192.0.2.3"));
   std::string report = render_report(part.stats, opt);
   BOOST_TEST(report.find("\n  HELOS                        REFUSED CONNS  HELO         LAST IP"
                          "    REFUSED BY\n") != std::string::npos, report);
@@ -546,12 +559,12 @@ BOOST_AUTO_TEST_CASE(names_table_columns_say_what_they_count) {
   BOOST_TEST(lines_of(part.tab(), "helo")[1] == "helo\t0\t4\tbad.example\t192.0.2.3\tbadhelo\t4");
 
   Feed all;  // $LOGHELO on throughout: no note
-  all << hw(kT0, 1, "192.0.2.1", "helo: <bad.example> badhelo ^bad\\.")
-      << hw(kT0, 1, "192.0.2.1", "badhelo: <bad.example> at 192.0.2.1");
+  all << hw(kT0, 1, "192.0.2.1", words::helo("bad.example", words::badhelo_rule("^bad\\.")))
+      << hw(kT0, 1, "192.0.2.1", words::badhelo_refusal("bad.example", "192.0.2.1"));
   BOOST_TEST(render_report(all.stats, opt).find("REFUSED CONNS above") == std::string::npos);
 
   Feed none;  // no $LOGHELO at all: ranked by refused connections, counted once
-  none << hw(kT0, 3, "192.0.2.3", "badhelo: <bad.example> at 192.0.2.3");
+  none << hw(kT0, 3, "192.0.2.3", words::badhelo_refusal("bad.example", "192.0.2.3"));
   std::string r = render_report(none.stats, opt);
   BOOST_TEST(r.find("\n  REFUSED CONNS                        HELO         LAST IP    REFUSED BY\n") != std::string::npos, r);
   BOOST_TEST(r.find("HELOS") == std::string::npos, r);
