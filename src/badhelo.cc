@@ -33,7 +33,7 @@ void BadHelo::add_patterns() {
       std::size_t nul = text.find('\0');
       std::string_view one = text.substr(0, nul);
       bool negated = !one.empty() && one[0] == '!';
-      patterns_.push_back(Pattern{number, one, negated, Pattern::State::unparsed, {}, false, {}, boost::regex()});
+      patterns_.push_back(Pattern{number, one, negated, Pattern::State::unparsed, {}, false, boost::regex()});
       if (nul == std::string_view::npos) break;
       text.remove_prefix(nul + 1);
     }
@@ -45,10 +45,17 @@ std::string badhelo_invalid(int line, std::string_view text, int error) {
          qregex_error_text(error) + "): " + printable(text);
 }
 
-// Parses the pattern as qregex does, once; false when glibc rejects it.
+// Plans the pattern as qregex reads it, once; false when glibc rejects it. Most lines are
+// planned without a parse (plan_literals_quick); the others are parsed, but translated for
+// Boost only when their literal text does not decide (regex_matches).
 bool BadHelo::prepare(Pattern& p, std::vector<std::string>& diagnostics) {
   if (p.state == Pattern::State::unparsed) {
-    QregexTree tree = qregex_parse(p.text.substr(p.negated ? 1 : 0));
+    std::string_view ere = p.text.substr(p.negated ? 1 : 0);
+    if (plan_literals_quick(ere, p.plan)) {
+      p.state = Pattern::State::planned;
+      return true;
+    }
+    QregexTree tree = qregex_parse(ere);
     if (tree.error) {
       p.state = Pattern::State::invalid;
       diagnostics.push_back(badhelo_invalid(p.number, p.text, tree.error));
@@ -56,8 +63,7 @@ bool BadHelo::prepare(Pattern& p, std::vector<std::string>& diagnostics) {
     }
     p.plan = plan_literals(tree);
     for (const auto& n : tree.nodes) p.backrefs |= n.kind == QregexNode::Kind::backref;
-    if (!p.plan.pure) p.expression = qregex_boost(tree);
-    p.state = Pattern::State::parsed;
+    p.state = Pattern::State::planned;
   }
   return p.state != Pattern::State::invalid;
 }
@@ -77,10 +83,10 @@ std::optional<bool> BadHelo::regex_matches(Pattern& p, std::string_view subject,
   // against Boost's complexity limit; no host name is that long.
   if (p.backrefs && subject.size() > kBackrefNameLimit)
     return gave_up("a back-reference on a name longer than 1024 bytes");
-  if (p.state == Pattern::State::parsed) {
-    p.regex.assign(p.expression, boost::regex::perl | boost::regex::no_except);
+  if (p.state == Pattern::State::planned) {
+    p.regex.assign(qregex_boost(qregex_parse(p.text.substr(p.negated ? 1 : 0))),
+                   boost::regex::perl | boost::regex::no_except);
     p.state = Pattern::State::compiled;
-    std::string().swap(p.expression);
   }
   if (p.regex.status() != 0) return gave_up("Boost cannot compile its translation");
   try {

@@ -17,6 +17,14 @@ struct LiteralPlan {
 LiteralPlan plan_literals(const QregexTree& tree);
 LiteralPlan plan_literals(std::string_view ere);  // parsed as qregex parses it
 
+// The same plan without a parse, for the lines most badhelo files are made of: ASCII letters,
+// digits and -_/:=@, escaped punctuation, '.', simple bracket expressions, groups of two or
+// more alternatives, single repetitions (not of a group), '^' and '$' at the ends of a
+// branch. True, with plan_literals(ere), when the line is such a line (glibc accepts every
+// one); false for any other line, which must be parsed. badhelo parses a line only when
+// the plan leaves its match open: on a busy host, most lines of a long file are never parsed.
+bool plan_literals_quick(std::string_view ere, LiteralPlan& plan);
+
 // For a pure plan: does the name (as qregex_subject() gives it) match, unanchored unless
 // the plan is anchored?
 bool literal_match(const LiteralPlan& plan, std::string_view subject);
