@@ -1,5 +1,6 @@
 #include "badhelo.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "logline.h"
@@ -70,10 +71,16 @@ bool BadHelo::prepare(Pattern& p, std::vector<std::string>& diagnostics) {
 
 // Does p's regex (valid to glibc) match? nullopt when Boost gives up.
 std::optional<bool> BadHelo::regex_matches(Pattern& p, std::string_view subject,
-                            std::vector<std::string>& diagnostics) {
+                                           const std::bitset<256>& subject_bytes,
+                                           std::vector<std::string>& diagnostics) {
   if (p.plan.pure) return literal_match(p.plan, subject);
   if (!p.plan.required.empty() && subject.find(p.plan.required) == std::string_view::npos)
     return false;  // without its required text the regex cannot match
+  if (p.plan.one_of_bytes.any() && (p.plan.one_of_bytes & subject_bytes).none()) return false;
+  if (!p.plan.one_of_texts.empty() &&
+      std::none_of(p.plan.one_of_texts.begin(), p.plan.one_of_texts.end(),
+                   [&](const std::string& t) { return subject.find(t) != std::string_view::npos; }))
+    return false;
   auto gave_up = [&](const char* why) {
     diagnostics.push_back("badhelo: pattern on line " + std::to_string(p.number) + " gave up (" +
                           why + "), counted as matching: " + printable(p.text));
@@ -99,10 +106,12 @@ std::optional<bool> BadHelo::regex_matches(Pattern& p, std::string_view subject,
 std::optional<BadHelo::Match> BadHelo::match(std::string_view name,
                                              std::vector<std::string>& diagnostics) {
   std::string subject = qregex_subject(name);
+  std::bitset<256> subject_bytes;
+  for (char c : subject) subject_bytes.set(static_cast<unsigned char>(c));
   for (auto& p : patterns_) {
     if (!prepare(p, diagnostics)) continue;
     // A line Boost gives up on counts as matching, '!' or not: the safe side (SPEC §4.3).
-    std::optional<bool> found = regex_matches(p, subject, diagnostics);
+    std::optional<bool> found = regex_matches(p, subject, subject_bytes, diagnostics);
     if (!found || *found != p.negated) return Match{std::string(p.text), p.number};
   }
   return std::nullopt;

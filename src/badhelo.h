@@ -1,6 +1,7 @@
 // control/badhelo, as qmail's qregex patch reads and matches it (SPEC §4).
 #pragma once
 #include <boost/regex.hpp>
+#include <bitset>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,7 @@ class BadHelo {
   };
   bool prepare(Pattern& p, std::vector<std::string>& diagnostics);
   std::optional<bool> regex_matches(Pattern& p, std::string_view subject,
+                                    const std::bitset<256>& subject_bytes,
                                     std::vector<std::string>& diagnostics);
 
   void add_patterns();

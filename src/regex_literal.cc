@@ -127,7 +127,7 @@ class QuickPlanner {
   explicit QuickPlanner(std::string_view ere) : in_(ere) {}
 
   bool run(LiteralPlan& plan) {
-    if (in_.empty() || in_.size() > kMax || !branch(0)) return false;
+    if (in_.empty() || in_.size() > kMax || !branch(0, &top_)) return false;
     if (pos_ != in_.size()) return false;  // a ')' or '|' at the top: outside the subset
     plan.pure = all_literal_ && text_size_ > 0;
     plan.anchored_start = plan.pure && begins_;
@@ -136,7 +136,15 @@ class QuickPlanner {
     // itself (a repetition alone requires its byte once), else a sequence.
     if (plan.pure) plan.required.assign(text_, text_size_);
     else if (parts_ == 1 && single_repeat_) plan.required.assign(1, single_byte_);
-    else plan.required.assign(best_, best_size_);
+    else plan.required.assign(top_.best, top_.best_size);
+    plan.one_of_bytes = one_of_bytes_;
+    plan.one_of_texts.clear();
+    if (!plan.pure && plan.required.empty() && top_group_ && !collect_) {
+      // rare: then the texts of a group's branches are worth collecting, in a second pass
+      QuickPlanner again(in_);
+      again.collect_ = true;
+      if (again.branch(0, &again.top_)) plan.one_of_texts = std::move(again.one_of_texts_);
+    }
     return true;
   }
 
@@ -171,14 +179,27 @@ class QuickPlanner {
     return c == -1 || (nest > 0 && (c == ')' || c == '|'));
   }
 
-  // A branch: ['^'] (atom [quantifier])* ['$']; the top one (nest 0) is planned.
-  bool branch(int nest) {
+  enum class Atom { other, bracket, group };
+
+  // The required runs of a branch (required_in_sequence): the current one and the longest.
+  struct Runs {
+    char run[kMax], best[kMax];
+    std::size_t run_size = 0, best_size = 0;
+    void add(char b) { run[run_size++] = b; }
+    void keep() {  // keep_longer(): the first longest run
+      if (run_size > best_size) std::copy(run, run + run_size, best), best_size = run_size;
+      run_size = 0;
+    }
+  };
+
+  // A branch: ['^'] (atom [quantifier])* ['$']; the top one (nest 0) is planned, and the
+  // runs of the top one and of those of a group at the top are kept in *runs.
+  bool branch(int nest, Runs* runs) {
     bool top = nest == 0;
     if (peek() == '^') {
       ++pos_;
       if (top) begins_ = true, ++parts_;
     }
-    std::size_t run = 0;  // the current run of required bytes, in run_
     while (!branch_end(nest)) {
       if (peek() == '$') {
         ++pos_;
@@ -186,59 +207,68 @@ class QuickPlanner {
         if (top) ends_ = true, ++parts_;
         break;
       }
-      if (top) {  // a run of plain characters, none repeated: the bulk of most lines
-        std::size_t end = pos_;
-        while (end < in_.size() && plain(static_cast<unsigned char>(in_[end]))) ++end;
-        if (end > pos_ && end < in_.size() &&
-            (in_[end] == '*' || in_[end] == '+' || in_[end] == '?' || in_[end] == '{'))
-          --end;  // the last one is repeated: the atom below takes it
-        if (end > pos_) {
-          for (std::size_t k = pos_; k < end; ++k) {
-            char b = upper(static_cast<unsigned char>(in_[k]));
-            run_[run++] = b;
-            text_[text_size_++] = b;
-          }
-          parts_ += static_cast<int>(end - pos_);
-          single_repeat_ = false;
-          pos_ = end;
-          continue;
+      // a run of plain characters, none repeated: the bulk of most lines
+      std::size_t end = pos_;
+      while (end < in_.size() && plain(static_cast<unsigned char>(in_[end]))) ++end;
+      if (end > pos_ && end < in_.size() &&
+          (in_[end] == '*' || in_[end] == '+' || in_[end] == '?' || in_[end] == '{'))
+        --end;  // the last one is repeated: the atom below takes it
+      if (end > pos_) {
+        for (std::size_t k = pos_; k < end && runs; ++k) {
+          char b = upper(static_cast<unsigned char>(in_[k]));
+          runs->add(b);
+          if (top) text_[text_size_++] = b;
         }
+        if (top) parts_ += static_cast<int>(end - pos_), single_repeat_ = false;
+        pos_ = end;
+        continue;
       }
       int byte = -1;
-      bool group = false;
-      if (!atom(nest, byte, group)) return false;
+      Atom kind = Atom::other;
+      if (!atom(nest, byte, kind)) return false;
       int min = 1, max = 1;
       Repeat r = quantifier(min, max);
       bool repeated = r == Repeat::yes;
-      if (r == Repeat::outside || (repeated && group)) return false;  // no repeated groups
-      if (!top) continue;
-      ++parts_;
-      single_repeat_ = repeated && byte != -1 && min >= 1;
-      single_byte_ = static_cast<char>(byte);
+      if (r == Repeat::outside || (repeated && kind == Atom::group)) return false;
+      if (top) note_required(kind, min);
+      if (!runs) continue;
+      if (top) {
+        ++parts_;
+        single_repeat_ = repeated && byte != -1 && min >= 1;
+        single_byte_ = static_cast<char>(byte);
+      }
       if (byte != -1 && !repeated) {
-        run_[run++] = static_cast<char>(byte);
-        text_[text_size_++] = static_cast<char>(byte);
+        runs->add(static_cast<char>(byte));
+        if (top) text_[text_size_++] = static_cast<char>(byte);
         continue;
       }
-      all_literal_ = false;
+      if (top) all_literal_ = false;
       if (byte != -1 && min >= 1) {
-        if (run + static_cast<std::size_t>(min) > kMax) return false;
-        for (int k = 0; k < min; ++k) run_[run++] = static_cast<char>(byte);
+        if (runs->run_size + static_cast<std::size_t>(min) > kMax) return false;
+        for (int k = 0; k < min; ++k) runs->add(static_cast<char>(byte));
         if (min == max) continue;
       }
-      keep(run);
-      run = 0;
+      runs->keep();
     }
-    if (top) keep(run);
+    if (runs) runs->keep();
     return true;
   }
 
-  void keep(std::size_t run) {  // keep_longer(): the first longest run
-    if (run > best_size_) std::copy(run_, run_ + run, best_), best_size_ = run;
+  // Beyond plan_literals(): what a bracket or a group at the top, present at least once in
+  // every match, requires of the name.
+  void note_required(Atom kind, int min) {
+    if (min < 1) return;
+    if (kind == Atom::bracket && set_.any() &&
+        (one_of_bytes_.none() || set_.count() < one_of_bytes_.count()))
+      one_of_bytes_ = set_;  // the fewest bytes: the likeliest to be missing
+    top_group_ |= kind == Atom::group;
+    if (kind == Atom::group && one_of_texts_.empty() && !alternatives_.empty())
+      one_of_texts_ = std::move(alternatives_);
+    alternatives_.clear();
   }
 
   // One atom; byte: the one byte it matches in an upper-cased name, else -1.
-  bool atom(int nest, int& byte, bool& group) {
+  bool atom(int nest, int& byte, Atom& kind) {
     int c = peek();
     if (plain(c)) {
       ++pos_;
@@ -252,44 +282,50 @@ class QuickPlanner {
         pos_ += 2;
         return true;
       case '.': ++pos_; return true;
-      case '[': ++pos_; return bracket();
+      case '[':
+        ++pos_;
+        kind = Atom::bracket;
+        return bracket();
       case '(':
         ++pos_;
-        group = true;
+        kind = Atom::group;
         return alternation(nest + 1);
       default: return false;
     }
   }
 
-  // '(' seen: two or more non-empty branches, then ')'.
+  // '(' seen: two or more non-empty branches, then ')'. At the top, when collecting, the
+  // required text of each branch goes to alternatives_ (empty when one has none).
   bool alternation(int nest) {
     int branches = 0;
+    bool texts = collect_ && nest == 1;
+    std::vector<std::string> found;
     for (;;) {
       std::size_t start = pos_;
-      if (!branch(nest) || pos_ == start) return false;
+      Runs runs;
+      if (!branch(nest, texts ? &runs : nullptr) || pos_ == start) return false;
       ++branches;
+      if (texts && runs.best_size == 0) texts = false, found.clear();
+      if (texts) found.emplace_back(runs.best, runs.best_size);
       if (peek() == ')') break;
       if (peek() != '|') return false;
       ++pos_;
     }
     ++pos_;
+    if (nest == 1) alternatives_ = std::move(found);
     return branches >= 2;
   }
 
   // '[' seen: ['^'] ['-'] (item ['-' item])* ['-'] ']' with items of [0-9A-Za-z._] and
   // ranges within digits, upper or lower case letters; at least two bytes when not '^'.
+  // set_: its bytes, upper-cased (none when '^').
   bool bracket() {
     bool negated = peek() == '^';
     if (negated) ++pos_;
     if (peek() == ']') return false;  // a member to glibc, not the end
-    int first = -1;                   // the first byte (upper-cased) in the set
-    bool several = false;
-    auto member = [&](int c) {
-      if (first == -1) first = c;
-      else several |= c != first;
-    };
+    set_.reset();
     if (peek() == '-') {
-      member('-');
+      set_.set('-');
       ++pos_;
     }
     auto kind = [](int c) {
@@ -298,7 +334,7 @@ class QuickPlanner {
     while (peek() != ']') {
       int c = peek();
       if (c == '-' && peek(1) == ']') {
-        member('-');
+        set_.set('-');
         ++pos_;
         continue;
       }
@@ -309,13 +345,14 @@ class QuickPlanner {
         if (kind(c) == 0 || kind(c) != kind(d) || c >= d) return false;
         pos_ += 2;
         if (peek() == '-' && peek(1) != ']') return false;
-        member(upper(c));
-        member(upper(d));  // distinct: a range of two or more letters or digits
+        for (int x = c; x <= d; ++x) set_.set(static_cast<unsigned char>(upper(x)));
       } else {
-        member(static_cast<unsigned char>(upper(c)));
+        set_.set(static_cast<unsigned char>(upper(c)));
       }
     }
     ++pos_;
+    bool several = set_.count() >= 2;
+    if (negated) set_.reset();
     return negated || several;
   }
 
@@ -358,8 +395,12 @@ class QuickPlanner {
   char single_byte_ = 0;
   // Runs and text are at most kMax bytes: each byte of the line adds at most one, and a
   // repetition {n} at most n, checked.
-  char run_[kMax], best_[kMax], text_[kMax];
-  std::size_t best_size_ = 0, text_size_ = 0;
+  Runs top_;
+  char text_[kMax];
+  std::size_t text_size_ = 0;
+  std::bitset<256> set_, one_of_bytes_;
+  bool top_group_ = false, collect_ = false;  // a group at the top; collect its texts
+  std::vector<std::string> alternatives_, one_of_texts_;
 };
 
 }  // namespace

@@ -3,8 +3,10 @@
 // piece (possibly anchored), so that it needs no regex engine. badhelo uses it to skip,
 // uncompiled, the patterns a HELO name cannot match.
 #pragma once
+#include <bitset>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "qregex_translate.h"
 
@@ -12,6 +14,10 @@ struct LiteralPlan {
   std::string required;  // as in qregex_subject() (upper case); every match holds it; empty: unknown
   bool pure = false;     // the expression is `required` itself, with the anchors below
   bool anchored_start = false, anchored_end = false;
+  // From plan_literals_quick() only, also required of every match: a byte of one_of_bytes
+  // (when it has any) and one of one_of_texts (when there are any), as in qregex_subject().
+  std::bitset<256> one_of_bytes;
+  std::vector<std::string> one_of_texts;
 };
 
 LiteralPlan plan_literals(const QregexTree& tree);
