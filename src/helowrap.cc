@@ -89,12 +89,23 @@ int run_watched(char** prog, const Options& opt, const Policy& policy, const Log
   ChildWatch watch;
   if (!watch.start())
     temporary_failure(log, std::string("unable to watch the child: ") + std::strerror(errno));
-  pid_t child = fork();
+  // vfork: no copy of helowrap's page tables, and no copy-on-write fault for each page it
+  // touches afterwards (about a tenth of a relayed short session's CPU). The child only
+  // makes system calls; it leaves why its exec failed in exec_error, which it shares.
+  volatile int exec_error = 0;
+  pid_t child = vfork();
   if (child == -1) temporary_failure(log, std::string("unable to fork: ") + std::strerror(errno));
   if (child == 0) {
     if (dup2(to_child[0], 0) == -1 || dup2(from_child[1], 1) == -1) _exit(kTemporary);
     sigaction(SIGPIPE, &inherited_sigpipe, nullptr);
-    exec_program(prog, log);
+    execvp(prog[0], prog);
+    exec_error = errno;
+    _exit(kTemporary);
+  }
+  if (exec_error != 0) {  // what the child would have said: the log line, the 421 to relay
+    write_all(2, log.line(std::string("fatal: unable to run ") + prog[0] + ": " +
+                          std::strerror(exec_error)) + "\n");
+    write_all(from_child[1], kTempReply);
   }
   close(to_child[0]);
   close(from_child[1]);
