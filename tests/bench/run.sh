@@ -519,12 +519,12 @@ wl_table big "one ${BIG_MB} MB message ($N_BIG sessions)"
 if [ -s "$RES/short.fast.cpu" ]; then
   echo
   echo "headline: helowrap / the floor of its architecture, CPU of all processes (wall below)"
-  printf '  %-30s %-22s %-22s %s\n' "" short "10 messages" "${BIG_MB} MB"
+  printf '  %-40s %-22s %-22s %s\n' "" short "10 messages" "${BIG_MB} MB"
   for m in cpu ms; do
     for p in fast:execfloor seed:relayfloor seedgnlr:relayfloor; do
       c=${p%%:*} f=${p##*:}
       [ -s "$RES/short.$c.$m" ] || continue
-      printf '  %-30s %-22s %-22s %s\n' "${LABEL[$c]#helowrap } / ${LABEL[$f]}$([ $m = ms ] && echo ' (wall)')" \
+      printf '  %-40s %-22s %-22s %s\n' "${LABEL[$c]#helowrap } / ${LABEL[$f]}$([ $m = ms ] && echo ' (wall)')" \
         "$(fmt_r "$(st ratio "short.$c.$m" "short.$f.$m")")" \
         "$(fmt_r "$(st ratio "ten.$c.$m" "ten.$f.$m")")" \
         "$(fmt_r "$(st ratio "big.$c.$m" "big.$f.$m")")"
