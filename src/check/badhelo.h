@@ -1,6 +1,7 @@
 // control/badhelo, as qmail's qregex patch reads and matches it (SPEC §4).
 #pragma once
 #include <boost/regex.hpp>
+#include <bitset>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,9 +27,10 @@ class BadHelo {
 
   // The first pattern, in file order, that matches `name` (a '!' line matches when its
   // regex does not), each read as qregex reads it (qregex_translate.h). A pattern is
-  // parsed when first needed and compiled only when its literal text does not already
-  // decide; one glibc rejects is skipped and its diagnostic appended to `diagnostics` the
-  // first time; one Boost gives up on counts as matching, and that is appended too.
+  // planned when first needed (most lines without a parse) and translated and compiled
+  // only when its literal text does not already decide; one glibc rejects is skipped and
+  // its diagnostic appended to `diagnostics` the first time; one Boost gives up on counts
+  // as matching, and that is appended too.
   std::optional<Match> match(std::string_view name, std::vector<std::string>& diagnostics);
 
   // Every pattern that matches `name` on its own, in file order; the first is match()'s.
@@ -53,17 +55,18 @@ class BadHelo {
     int number;             // line number in the file
     std::string_view text;  // into contents_, as written, with its '!'
     bool negated;
-    enum class State { unparsed, parsed, compiled, invalid } state = State::unparsed;
+    enum class State { unparsed, planned, compiled, invalid } state = State::unparsed;
     LiteralPlan plan;
     bool backrefs = false;   // Boost's complexity limit does not count their comparisons
-    std::string expression;  // the Boost translation, until compiled
     boost::regex regex;
   };
   void adopt(Pattern& p, const QregexTree& tree);
   bool prepare(Pattern& p, std::vector<std::string>& diagnostics);
   bool pattern_matches(Pattern& p, std::string_view subject,
+                       const std::bitset<256>& subject_bytes,
                        std::vector<std::string>& diagnostics);
   std::optional<bool> regex_matches(Pattern& p, std::string_view subject,
+                                    const std::bitset<256>& subject_bytes,
                                     std::vector<std::string>& diagnostics);
 
   void add_patterns();

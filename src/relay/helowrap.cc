@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <spawn.h>
 #include <string>
 #include <unistd.h>
 
@@ -55,6 +56,34 @@ bool parse_options(int argc, char** argv, Options& opt) {
   temporary_failure(log, std::string("unable to run ") + prog[0] + ": " + std::strerror(errno));
 }
 
+// Runs prog with `in` and `out` as its descriptors 0 and 1 and the SIGPIPE disposition
+// helowrap inherited. posix_spawn, not fork: glibc's clone(CLONE_VFORK) copies none of
+// helowrap's page tables, and none of its pages fault on write afterwards (about a tenth
+// of a relayed short session's CPU); it reports a failed exec, as the child would have.
+pid_t start_program(char** prog, int in, int out, const struct sigaction& inherited_sigpipe,
+                    const LogPrefix& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  sigset_t to_default;
+  sigemptyset(&to_default);
+  if (inherited_sigpipe.sa_handler == SIG_DFL) sigaddset(&to_default, SIGPIPE);
+  int error = posix_spawn_file_actions_init(&actions);
+  if (error == 0) error = posix_spawnattr_init(&attr);
+  if (error != 0) temporary_failure(log, std::string("unable to fork: ") + std::strerror(error));
+  pid_t child = -1;
+  error = posix_spawn_file_actions_adddup2(&actions, in, 0);
+  if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, out, 1);
+  if (error == 0) error = posix_spawnattr_setsigdefault(&attr, &to_default);
+  if (error == 0) error = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+  if (error != 0) temporary_failure(log, std::string("unable to fork: ") + std::strerror(error));
+  error = posix_spawnp(&child, prog[0], &actions, &attr, prog, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (error != 0)
+    temporary_failure(log, std::string("unable to run ") + prog[0] + ": " + std::strerror(error));
+  return child;
+}
+
 // qmail-smtpd's write timeout (control/timeoutsmtpd, 1200 s when missing), read as
 // qmail-smtpd reads it; an unreadable file is a temporary failure, as it is for qmail-smtpd.
 unsigned long server_write_timeout(const Options& opt, const LogPrefix& log) {
@@ -82,13 +111,7 @@ int run_watched(char** prog, const Options& opt, const Policy& policy, const Log
   ChildWatch watch;
   if (!watch.start())
     temporary_failure(log, std::string("unable to watch the child: ") + std::strerror(errno));
-  pid_t child = fork();
-  if (child == -1) temporary_failure(log, std::string("unable to fork: ") + std::strerror(errno));
-  if (child == 0) {
-    if (dup2(to_child[0], 0) == -1 || dup2(from_child[1], 1) == -1) _exit(kExitTemp);
-    sigaction(SIGPIPE, &inherited_sigpipe, nullptr);
-    exec_program(prog, log);
-  }
+  pid_t child = start_program(prog, to_child[0], from_child[1], inherited_sigpipe, log);
   close(to_child[0]);
   close(from_child[1]);
   return relay(session, Child{child, to_child[1], from_child[0], &watch}, relay_options);

@@ -166,6 +166,52 @@ BOOST_AUTO_TEST_CASE(literal_plans) {
   BOOST_TEST(plan_literals("a{3}b").required == "AAAB");
 }
 
+// plan_literals_quick, where it answers, is plan_literals over glibc's parse of a line glibc
+// accepts; it answers for the common lines of a badhelo file.
+BOOST_AUTO_TEST_CASE(quick_plan_is_the_parsed_plan) {
+  std::mt19937 rng(20261207);
+  const std::vector<std::string> tokens = {
+      "a", "b", "Z", "0", "9", "-", "_", "/", ":", "=", "@", "mail", "dsl", "\\.", "\\*",
+      "\\(", "\\)", "\\[", "\\]", "\\{", "\\}", "\\|", "\\^", "\\$", "\\\\", "\\+",
+      "\\?", "\\d", "\\w", "\\1", ".", "^", "$", "|", "(", ")", "(a|b)", "(^|[.-])",
+      "(x|)", "()", "[", "]", "[0-9]", "[a-z]", "[a-c0-3]", "[.-]", "[-.0-9]", "[a]", "[aA]",
+      "[.]", "[a.]", "[z-a]", "[a-a]", "[0-z]", "[a-c-e]", "[a-]", "[-]", "[^.]", "[^a-z]",
+      "[]a]", "[[:digit:]]", "[a\\.]", "*", "+", "?", "{", "}", "{2}", "{1,3}", "{2,}",
+      "{0,2}", "{3,1}", "{256}", "{1", "{,2}", "**", "+?", "é", " "};
+  int answered = 0, agreed = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string p;
+    int n = 1 + static_cast<int>(rng() % 7);
+    for (int k = 0; k < n; ++k) p += tokens[rng() % tokens.size()];
+    LiteralPlan quick;
+    if (!plan_literals_quick(p, quick)) continue;
+    ++answered;
+    QregexTree tree = qregex_parse(p);
+    BOOST_TEST_REQUIRE(tree.error == 0, "glibc rejects what the quick planner took: " << p);
+    LiteralPlan full = plan_literals(tree);
+    bool same = quick.required == full.required && quick.pure == full.pure &&
+                quick.anchored_start == full.anchored_start &&
+                quick.anchored_end == full.anchored_end;
+    BOOST_TEST(same, p << ": quick [" << quick.required << "] " << quick.pure
+                       << quick.anchored_start << quick.anchored_end << ", parsed ["
+                       << full.required << "] " << full.pure << full.anchored_start
+                       << full.anchored_end);
+    agreed += same;
+  }
+  BOOST_TEST(answered > 10000);
+  BOOST_TEST(agreed == answered);
+  for (const char* common :
+       {"^localhost$", "\\.qubo\\.cn$", "^(mail|mx|smtp)[0-9]*\\.kawyni\\.(top|biz)$",
+        "^[a-z]{2}[0-9]{3,5}\\.telze\\.online$", "(^|[.-])(dsl|ppp|dial-up)[-.0-9].*\\.mitor\\.net$",
+        "[0-9]{1,3}[-.][0-9]{1,3}[-.][0-9]{1,3}[-.][0-9]{1,3}\\.pezizisun\\.xyz$",
+        "^\\[?127\\.", "!\\."}) {
+    std::string_view ere = common;
+    if (ere[0] == '!') ere.remove_prefix(1);
+    LiteralPlan quick;
+    BOOST_TEST(plan_literals_quick(ere, quick), common);
+  }
+}
+
 // The prefilter and literal matching must give exactly what compiling every pattern in
 // file order and searching with Boost gives: the same first match, for any name.
 BOOST_AUTO_TEST_CASE(prefilter_is_exact_against_compiling_everything) {
@@ -174,7 +220,8 @@ BOOST_AUTO_TEST_CASE(prefilter_is_exact_against_compiling_everything) {
       "a", "b", "mail", "mx", "dsl", "\\.", ".", "-", "[0-9]", "[a-c]", "[^.]", "[[:digit:]]",
       "(a|b)", "(mail|mx)", "\\-", "x", "M", "0", "\\<", "\\>", "ab", "(", ")", "[", "\\",
       "\\1", "{2}", "é", "\r", "\\x2e", "\\x41", "\\cA", "\\0101", "\\D", "\\d",
-      "\\B", "\\w", "[\\.]", "\\2"};
+      "\\B", "\\w", "[\\.]", "\\2", "(dsl|[a-z]?mx)", "[-.0-9]", "(^|[.-])", "[ab]",
+      "(mail|x(a|b))", "[0-9]{1,3}"};
   const std::vector<std::string> quants = {"", "", "", "*", "+", "?", "{1,2}", "+?", "{0,1}",
                                            "**", "{,2}", "{2}"};
   auto pattern = [&] {
