@@ -23,11 +23,11 @@ S         = build/san
 
 # The tree by concern (README "How the code is laid out"): each folder but the programs'
 # own is an archive, and each program links what it uses, no more.
-#   base/      bytes, lines, control files, addresses, text: used by everything
+#   base/      bytes, lines, control files, addresses, text, I/O, options and exit codes
 #   check/     what makes a HELO bad: badhelo, qregex, the DNS decision, policy, log words
 #   relay/     helowrap: the session, the poll loop, udns          (uses check, base)
 #   stat/      helostat: reading logs and counting                (uses check, base)
-#   helocheck/ helocheck's own code                               (uses relay, check, base)
+#   helocheck/ helocheck's own code                  (uses relay, check, base; stat's -t format)
 LAYERS    = base check relay stat
 MAINS     = src/relay/helowrap.cc src/helocheck/helocheck.cc src/stat/helostat.cc
 layer_src = $(filter-out $(MAINS),$(wildcard src/$(1)/*.cc))
