@@ -114,32 +114,45 @@ void UdnsDriver::settle(Lookup& lookup, int dns_status, Lookup& cut) {
   if (!lookup.addresses.empty()) lookup.status = Lookup::Status::found;
 }
 
+// The addresses of an A or AAAA result, which is then freed; none without a result.
+static std::optional<std::vector<IpAddr>> addresses_of(dns_rr_a4* result) {
+  if (!result) return std::nullopt;
+  std::vector<IpAddr> found;
+  for (int i = 0; i < result->dnsa4_nrr; ++i) found.push_back(IpAddr::v4(&result->dnsa4_addr[i]));
+  free(result);
+  return found;
+}
+
+static std::optional<std::vector<IpAddr>> addresses_of(dns_rr_a6* result) {
+  if (!result) return std::nullopt;
+  std::vector<IpAddr> found;
+  for (int i = 0; i < result->dnsa6_nrr; ++i) found.push_back(IpAddr::v6(&result->dnsa6_addr[i]));
+  free(result);
+  return found;
+}
+
 void UdnsDriver::on_a(dns_ctx* ctx, dns_rr_a4* result, void* data) {
   auto* self = static_cast<UdnsDriver*>(data);
   self->query_a_ = nullptr;
-  if (!result) {
-    settle(self->a_, dns_status(ctx), self->cut_a_);
-  } else {
-    for (int i = 0; i < result->dnsa4_nrr; ++i)
-      self->a_.addresses.push_back(IpAddr::v4(&result->dnsa4_addr[i]));
-    self->a_.status = result->dnsa4_nrr > 0 ? Lookup::Status::found : Lookup::Status::nodata;
-    free(result);
-  }
-  self->evaluate();
+  self->answered(self->a_, self->cut_a_, addresses_of(result), dns_status(ctx));
 }
 
 void UdnsDriver::on_aaaa(dns_ctx* ctx, dns_rr_a6* result, void* data) {
   auto* self = static_cast<UdnsDriver*>(data);
   self->query_aaaa_ = nullptr;
-  if (!result) {
-    settle(self->aaaa_, dns_status(ctx), self->cut_aaaa_);
+  self->answered(self->aaaa_, self->cut_aaaa_, addresses_of(result), dns_status(ctx));
+}
+
+// A query ended: with its records (none: no data), or without a result, for `dns_status`.
+void UdnsDriver::answered(Lookup& lookup, Lookup& cut, std::optional<std::vector<IpAddr>> found,
+                          int dns_status) {
+  if (!found) {
+    settle(lookup, dns_status, cut);
   } else {
-    for (int i = 0; i < result->dnsa6_nrr; ++i)
-      self->aaaa_.addresses.push_back(IpAddr::v6(&result->dnsa6_addr[i]));
-    self->aaaa_.status = result->dnsa6_nrr > 0 ? Lookup::Status::found : Lookup::Status::nodata;
-    free(result);
+    lookup.addresses = std::move(*found);
+    lookup.status = lookup.addresses.empty() ? Lookup::Status::nodata : Lookup::Status::found;
   }
-  self->evaluate();
+  evaluate();
 }
 
 void UdnsDriver::start(const DnsRequest& request) {

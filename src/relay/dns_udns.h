@@ -38,6 +38,8 @@ class UdnsDriver : public DnsDriver {
                        const unsigned char* packet, int length, const dns_query* query,
                        void* data);
   static void settle(Lookup& lookup, int dns_status, Lookup& cut);
+  void answered(Lookup& lookup, Lookup& cut, std::optional<std::vector<IpAddr>> found,
+                int dns_status);
   static Lookup::Status status_of(int dns_status);
   void submit();
   void cancel();
