@@ -20,8 +20,9 @@ struct Child {
 
 struct RelayOptions {
   LogPrefix log{0, "unknown"};
-  // qmail-smtpd's control/timeoutsmtpd: once the child has exited, a client that takes no
-  // byte for this many seconds is dropped.
+  // qmail-smtpd's control/timeoutsmtpd: once the child has exited, a client is dropped
+  // when it has taken no byte for this many seconds (counted from when it stopped taking
+  // bytes), and in any case this many seconds after the exit.
   unsigned long write_timeout = 1200;
   DnsDriver* dns = nullptr;
 };
