@@ -177,7 +177,10 @@ bool Relay::poll_once() {
 void Relay::handle_events() {
   auto ready = [&](int i) { return i != -1 && fds_[i].revents != 0; };
   if (ready(i_child_) && child_.watch->reap(child_.pid)) child_exited();
-  if (ready(i_dns_)) options_.dns->readable();
+  if (ready(i_dns_)) {  // a decision reached is applied now, so that what it lets go is
+    options_.dns->readable();  // written in this round, without waiting for poll again
+    exchange_dns(session_, *options_.dns);
+  }
   if (ready(i_sout_) &&
       !read_into(child_.from, session_.server_room(),
                  [&](std::string_view b) { session_.from_server(b); })) {
