@@ -2,12 +2,14 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 bool parse_number(const char* s, unsigned long& value, unsigned long max) {
   char* end = nullptr;
   errno = 0;
   value = std::strtoul(s, &end, 10);
-  return end != s && !*end && !errno && *s != '-' && value <= max;
+  // strtoul takes a sign after leading blanks and negates: " -1" would be ULONG_MAX
+  return end != s && !*end && !errno && !std::strchr(s, '-') && value <= max;
 }
 
 bool parse_seconds(const char* s, unsigned& seconds) {

@@ -59,7 +59,7 @@ std::string invalid_pattern(int line, std::string_view reason, std::string_view 
 }
 
 std::string pattern_gave_up(int line, std::string_view why, std::string_view text) {
-  return join({"badhelo: pattern on line ", std::to_string(line), " gave up (", why,
+  return join({"badhelo: pattern on line ", std::to_string(line), kGaveUp, why,
                "), counted as matching: ", printable(text)});
 }
 

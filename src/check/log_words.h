@@ -57,6 +57,7 @@ std::string badhelo_too_long(std::string_view start, std::string_view ip, std::s
 // "badhelo: pattern on line N gave up (WHY), counted as matching: TEXT".
 constexpr std::string_view kInvalidPattern = "badhelo: invalid pattern on ";
 std::string invalid_pattern(int line, std::string_view reason, std::string_view text);
+constexpr std::string_view kGaveUp = " gave up (";  // tells a give-up from an invalid line
 std::string pattern_gave_up(int line, std::string_view why, std::string_view text);
 
 // The DNS checks' messages: "553 sorry, MESSAGE (#5.7.1)" to the client and

@@ -106,7 +106,7 @@ void WhatIf::judge(const BadHelo::Review& r) {
 
 void WhatIf::note(std::vector<std::string>& diagnostics) {
   for (auto& d : diagnostics)
-    if (d.find(" gave up (") != std::string::npos &&
+    if (d.find(log_words::kGaveUp) != std::string::npos &&
         std::find(errors_.begin(), errors_.end(), d) == errors_.end())
       errors_.push_back(std::move(d));
   diagnostics.clear();

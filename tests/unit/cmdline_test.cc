@@ -14,6 +14,7 @@ BOOST_AUTO_TEST_CASE(option_numbers_are_decimal_within_their_bound) {
   BOOST_TEST(!parse_number("", v));
   BOOST_TEST(!parse_number("10s", v));
   BOOST_TEST(!parse_number("-1", v));
+  BOOST_TEST(!parse_number(" -1", v));  // strtoul skips the blank, then negates
   BOOST_TEST(!parse_number("-18446744073709551615", v));  // strtoul would make it 1
   BOOST_TEST(!parse_number("99999999999999999999999", v));  // out of range
   BOOST_TEST(parse_number("18446744073709551615", v));
